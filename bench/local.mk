@@ -1,0 +1,1 @@
+# bench -- automake fragment, included by the top-level Makefile.am

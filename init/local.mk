@@ -1,0 +1,1 @@
+# init -- automake fragment, included by the top-level Makefile.am

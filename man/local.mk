@@ -1,0 +1,1 @@
+# man -- automake fragment, included by the top-level Makefile.am

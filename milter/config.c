@@ -1,0 +1,1 @@
+/* config.c -- placeholder; the implementation lands with its issue. */

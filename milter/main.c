@@ -1,0 +1,255 @@
+/*++
+/* NAME
+/*	privacy-milter 8
+/* SUMMARY
+/*	scrub personal data from outgoing mail headers
+/* SYNOPSIS
+/*	privacy-milter [-fhnV] [-c conf] [-p socket] [-u user] [-P pidfile]
+/*		[-r rules]... [-o Key=value]...
+/*	privacy-milter -c conf --check
+/*	privacy-milter -c conf --test-message FILE [--macro NAME=VALUE]...
+/*		[--hide-first-received]
+/*	privacy-milter -c conf --pseudonym VALUE
+/* DESCRIPTION
+/*	main() parses the command line, turns options that have a config
+/*	key into overrides ("Key=value", re-applied at every reload), loads
+/*	the first snapshot and hands over to one of: --check, the offline
+/*	tester, the pseudonym calculator, or the supervisor (daemon).
+/* DIAGNOSTICS
+/*	Exit 0 on success, 64 on usage errors, 78 (EX_CONFIG) when the
+/*	configuration or rules do not load; every problem on stderr as
+/*	"file:line: reason".
+/*--*/
+#include "pm_autoconf.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "config.h"
+#include "log.h"
+#include "pseudonym.h"
+#include "snapshot.h"
+#include "supervisor.h"
+#include "testmsg.h"
+#include "tls.h"
+#include "util.h"
+
+#define DEF_CONF	PM_SYSCONFDIR "/privacy-milter.conf"
+
+enum {
+	OPT_CHECK = 256,
+	OPT_TEST_MESSAGE,
+	OPT_MACRO,
+	OPT_HIDE_FIRST,
+	OPT_PSEUDONYM,
+};
+
+static const struct option long_opts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"foreground", no_argument, NULL, 'f'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"test-message", required_argument, NULL, OPT_TEST_MESSAGE},
+	{"macro", required_argument, NULL, OPT_MACRO},
+	{"hide-first-received", no_argument, NULL, OPT_HIDE_FIRST},
+	{"pseudonym", required_argument, NULL, OPT_PSEUDONYM},
+	{NULL, 0, NULL, 0},
+};
+
+/* usage - print the options, generated from the config key table */
+static void
+usage(FILE *fp)
+{
+	const struct config_key *k;
+
+	fprintf(fp,
+	    "usage: privacy-milter [-fhnV] [-c conf] [-o Key=value]...\n"
+	    "       privacy-milter -c conf --check\n"
+	    "       privacy-milter -c conf --test-message FILE"
+	    " [--macro NAME=VALUE]... [--hide-first-received]\n"
+	    "       privacy-milter -c conf --pseudonym VALUE\n"
+	    "options:\n"
+	    "  -c FILE   configuration file (default " DEF_CONF ")\n"
+	    "  -f        stay in the foreground, log to stderr\n"
+	    "  -n        same as --check\n"
+	    "  -o K=V    set configuration key K (repeatable)\n"
+	    "  -V        print the version\n"
+	    "  -h        this help\n");
+	for (k = config_keys; k->name != NULL; k++)
+		if (k->opt != 0)
+			fprintf(fp, "  -%c VALUE  same as %s\n", k->opt, k->name);
+}
+
+/* print_diags - every diagnostic on stderr */
+static void
+print_diags(const struct pm_diags *d)
+{
+	char	line[2048];
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		pm_diag_format(&d->v[i], line, sizeof(line));
+		fprintf(stderr, "privacy-milter: %s\n", line);
+	}
+}
+
+/* add_str - append to a growing string vector */
+static int
+add_str(char ***v, size_t *n, const char *s)
+{
+	char  **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL || (nv[*n] = strdup(s)) == NULL) {
+		if (nv != NULL)
+			*v = nv;
+		return (-1);
+	}
+	*v = nv;
+	(*n)++;
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *conf_path = NULL;
+	const char *test_file = NULL;
+	const char *pseudo_in = NULL;
+	char  **overrides = NULL, **macros = NULL;
+	size_t	noverrides = 0, nmacros = 0;
+	int	check = 0, foreground = 0, hide_first = 0;
+	struct pm_diags diags = {0};
+	struct snapshot *snap;
+	char	shortopts[64] = "c:fhnVo:";
+	const struct config_key *k;
+	struct sup_args sa;
+	int	ch, rc;
+
+	/* Short options of config keys take a value. */
+	for (k = config_keys; k->name != NULL; k++) {
+		if (k->opt != 0 && strlen(shortopts) + 3 < sizeof(shortopts)) {
+			size_t	l = strlen(shortopts);
+
+			shortopts[l] = k->opt;
+			shortopts[l + 1] = ':';
+			shortopts[l + 2] = 0;
+		}
+	}
+
+	while ((ch = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
+		char	kv[4096];
+
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return (0);
+		case 'V':
+			printf("privacy-milter %s\n", PACKAGE_VERSION);
+			return (0);
+		case 'n':
+		case OPT_CHECK:
+			check = 1;
+			break;
+		case 'o':
+			if (strchr(optarg, '=') == NULL) {
+				fprintf(stderr, "privacy-milter: -o wants Key=value,"
+				    " got \"%s\"\n", optarg);
+				return (EX_USAGE);
+			}
+			if (add_str(&overrides, &noverrides, optarg) < 0)
+				return (EX_OSERR);
+			break;
+		case OPT_TEST_MESSAGE:
+			test_file = optarg;
+			break;
+		case OPT_MACRO:
+			if (strchr(optarg, '=') == NULL) {
+				fprintf(stderr, "privacy-milter: --macro wants"
+				    " NAME=VALUE, got \"%s\"\n", optarg);
+				return (EX_USAGE);
+			}
+			if (add_str(&macros, &nmacros, optarg) < 0)
+				return (EX_OSERR);
+			break;
+		case OPT_HIDE_FIRST:
+			hide_first = 1;
+			break;
+		case OPT_PSEUDONYM:
+			pseudo_in = optarg;
+			break;
+		default:
+			for (k = config_keys; k->name != NULL; k++)
+				if (k->opt != 0 && k->opt == ch)
+					break;
+			if (k->name == NULL) {
+				usage(stderr);
+				return (EX_USAGE);
+			}
+			snprintf(kv, sizeof(kv), "%s=%s", k->name, optarg);
+			if (add_str(&overrides, &noverrides, kv) < 0)
+				return (EX_OSERR);
+			break;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return (EX_USAGE);
+	}
+	if (conf_path == NULL)
+		conf_path = DEF_CONF;
+
+	/* The first snapshot: every mode needs it. */
+	if (tls_init() < 0)
+		fprintf(stderr, "privacy-milter: warning: OpenSSL cipher table"
+		    " unavailable; cipher names are written as given\n");
+	snap = snapshot_load(conf_path, (const char *const *)overrides,
+	    noverrides, &diags);
+	print_diags(&diags);
+	pm_diags_free(&diags);
+	if (snap == NULL) {
+		fprintf(stderr, "privacy-milter: configuration not loaded\n");
+		return (PM_EX_CONFIG);
+	}
+
+	if (check) {
+		printf("privacy-milter: %s: OK, %zu rules\n", conf_path,
+		    rules_count(snap->rules));
+		rc = 0;
+	} else if (pseudo_in != NULL) {
+		char	tok[PSEUDONYM_TOKEN_MAX];
+
+		if (snap->key == NULL) {
+			fprintf(stderr, "privacy-milter: %s: no PseudonymKeyFile"
+			    " configured\n", conf_path);
+			rc = PM_EX_CONFIG;
+		} else if (pseudonym_token(snap->key, pseudo_in,
+		    strlen(pseudo_in), tok, sizeof(tok)) < 0) {
+			fprintf(stderr, "privacy-milter: cannot compute token\n");
+			rc = EX_SOFTWARE;
+		} else {
+			printf("%s\n", tok);
+			rc = 0;
+		}
+	} else if (test_file != NULL) {
+		rc = testmsg_run(snap, test_file, (const char *const *)macros,
+		    nmacros, hide_first, stdout, stderr);
+	} else {
+		sa.conf_path = conf_path;
+		sa.overrides = (const char *const *)overrides;
+		sa.noverrides = noverrides;
+		sa.foreground = foreground;
+		return (sup_run(&sa, snap));
+	}
+	snapshot_unref(snap);
+	return (rc);
+}

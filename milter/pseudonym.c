@@ -1,0 +1,1 @@
+/* pseudonym.c -- placeholder; the implementation lands with its issue. */

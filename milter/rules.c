@@ -1,0 +1,1 @@
+/* rules.c -- placeholder; the implementation lands with its issue. */

@@ -1,0 +1,1 @@
+/* testmsg.c -- placeholder; the implementation lands with its issue. */

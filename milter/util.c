@@ -1,0 +1,217 @@
+/*++
+/* NAME
+/*	util 3
+/* SUMMARY
+/*	diagnostics, errors and growable strings
+/* SYNOPSIS
+/*	See include/util.h.
+/* DESCRIPTION
+/*	Small helpers that every module uses; see util.h for the contract.
+/*--*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* pm_error_set - format an error */
+void
+pm_error_set(struct pm_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+}
+
+/* pm_diag_add - append one diagnostic */
+void
+pm_diag_add(struct pm_diags *d, enum pm_severity sev, const char *file,
+    unsigned line, unsigned col, const char *fmt, ...)
+{
+	struct pm_diag *e;
+	va_list ap;
+	char	msg[1024];
+
+	if (d == NULL)
+		return;
+	if (d->n == d->cap) {
+		size_t	cap = d->cap ? d->cap * 2 : 8;
+		struct pm_diag *v = realloc(d->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return;
+		d->v = v;
+		d->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	e = &d->v[d->n];
+	e->sev = sev;
+	e->file = pm_strdup(file);
+	e->line = line;
+	e->col = col;
+	e->msg = strdup(msg);
+	if (e->msg == NULL || (file != NULL && e->file == NULL)) {
+		free(e->file);
+		free(e->msg);
+		return;
+	}
+	d->n++;
+}
+
+/* pm_diag_format - "FILE:LINE: [warning: ]MESSAGE[ (column N)]" */
+void
+pm_diag_format(const struct pm_diag *e, char *buf, size_t len)
+{
+	char	where[1100] = "";
+	char	col[32] = "";
+
+	if (e->file != NULL && e->line > 0)
+		snprintf(where, sizeof(where), "%s:%u: ", e->file, e->line);
+	else if (e->file != NULL)
+		snprintf(where, sizeof(where), "%s: ", e->file);
+	if (e->col > 0)
+		snprintf(col, sizeof(col), " (column %u)", e->col);
+	snprintf(buf, len, "%s%s%s%s", where,
+	    e->sev == PM_WARNING ? "warning: " : "", e->msg, col);
+}
+
+/* pm_diags_errors - count errors */
+size_t
+pm_diags_errors(const struct pm_diags *d)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].sev == PM_ERROR)
+			n++;
+	return (n);
+}
+
+/* pm_diags_free - release entries */
+void
+pm_diags_free(struct pm_diags *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}
+
+/* pm_buf_grow - make room for need more bytes plus NUL */
+static int
+pm_buf_grow(struct pm_buf *b, size_t need)
+{
+	size_t	cap;
+	char   *s;
+
+	if (need > ((size_t)-1) / 2 - b->len)
+		return (-1);
+	if (b->len + need + 1 <= b->cap)
+		return (0);
+	cap = b->cap ? b->cap : 64;
+	while (cap < b->len + need + 1)
+		cap *= 2;
+	if ((s = realloc(b->s, cap)) == NULL)
+		return (-1);
+	b->s = s;
+	b->cap = cap;
+	return (0);
+}
+
+/* pm_buf_append - append len bytes */
+int
+pm_buf_append(struct pm_buf *b, const char *p, size_t len)
+{
+	if (pm_buf_grow(b, len) < 0)
+		return (-1);
+	if (len > 0)
+		memcpy(b->s + b->len, p, len);
+	b->len += len;
+	b->s[b->len] = 0;
+	return (0);
+}
+
+/* pm_buf_puts - append a string */
+int
+pm_buf_puts(struct pm_buf *b, const char *s)
+{
+	return (pm_buf_append(b, s, strlen(s)));
+}
+
+/* pm_buf_putc - append one byte */
+int
+pm_buf_putc(struct pm_buf *b, int c)
+{
+	char	ch = (char)c;
+
+	return (pm_buf_append(b, &ch, 1));
+}
+
+/* pm_buf_printf - append formatted text */
+int
+pm_buf_printf(struct pm_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || pm_buf_grow(b, (size_t)n) < 0)
+		return (-1);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return (0);
+}
+
+/* pm_buf_reset - empty, keep storage */
+void
+pm_buf_reset(struct pm_buf *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = 0;
+}
+
+/* pm_buf_free - release storage */
+void
+pm_buf_free(struct pm_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+/* pm_buf_steal - hand over the string; never NULL unless ENOMEM */
+char *
+pm_buf_steal(struct pm_buf *b)
+{
+	char   *s = b->s;
+
+	if (s == NULL)
+		s = strdup("");
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return (s);
+}
+
+/* pm_strdup - strdup that accepts NULL */
+char *
+pm_strdup(const char *s)
+{
+	return (s == NULL ? NULL : strdup(s));
+}

@@ -1,0 +1,1 @@
+# rules -- automake fragment, included by the top-level Makefile.am

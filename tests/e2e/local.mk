@@ -1,0 +1,1 @@
+# tests/e2e -- automake fragment, included by the top-level Makefile.am

@@ -1,0 +1,1 @@
+# tests/fuzz -- automake fragment, included by the top-level Makefile.am

@@ -1,0 +1,1 @@
+# tests/golden -- automake fragment, included by the top-level Makefile.am

@@ -1,0 +1,1 @@
+# tests/milter -- automake fragment, included by the top-level Makefile.am

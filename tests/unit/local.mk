@@ -1,0 +1,1 @@
+# tests/unit -- automake fragment, included by the top-level Makefile.am
