@@ -163,6 +163,19 @@ pcre2_match_context *rules_match_context(const struct ruleset *);
 /* rules_max_captures - largest capture count of any pattern (for match data) */
 uint32_t rules_max_captures(const struct ruleset *);
 
+/*
+ * rules_match - 1 if the rule's guards, pattern and condition all match,
+ * 0 if not, -1 on a match limit or other error (err names file:line).
+ * line is "Name:value" (what header_checks patterns see), value the value
+ * alone (what native patterns see). md must hold rules_max_captures()+1
+ * pairs; on 1 it holds the captures of the rule's own pattern against its
+ * subject (none for a negated pattern or a rule without pattern).
+ */
+int	rules_match(const struct ruleset *, const struct rule *,
+	    const char *line, size_t linelen, const char *value,
+	    size_t valuelen, const struct pm_session *, pcre2_match_data *md,
+	    struct pm_error *err);
+
 /* rules_cond_eval - 1 if the condition holds (NULL holds) */
 int	rules_cond_eval(const struct rules_cond *, const struct pm_session *);
 

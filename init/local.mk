@@ -1,1 +1,3 @@
-# init -- automake fragment, included by the top-level Makefile.am
+# init -- configuration, service files and MTA snippets
+pmconfdir = $(sysconfdir)/privacy-milter
+dist_pmconf_DATA = init/privacy-milter.conf

@@ -1,1 +1,2 @@
-# man -- automake fragment, included by the top-level Makefile.am
+# man -- the three man pages
+dist_man_MANS += man/privacy-milter.8 man/privacy-milter.conf.5 man/privacy-milter.rules.5

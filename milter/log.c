@@ -1,1 +1,81 @@
-/* log.c -- placeholder; the implementation lands with its issue. */
+/*++
+/* NAME
+/*	log 3
+/* SUMMARY
+/*	logging to stderr or syslog
+/* SYNOPSIS
+/*	See include/log.h.
+/* DESCRIPTION
+/*	One line per call; syslog LOG_MAIL unless logging to stderr.
+/*--*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "log.h"
+
+static int log_stderr = 1;
+static int log_level = 1;
+static const char *log_ident = "privacy-milter";
+
+/* pm_log_init - choose the destination */
+void
+pm_log_init(const char *ident, int to_stderr, const char *facility)
+{
+	static const struct {
+		const char *name;
+		int fac;
+	} facs[] = {
+	    {"mail", LOG_MAIL},
+	    {"daemon", LOG_DAEMON},
+	    {"local0", LOG_LOCAL0},
+	    {"local1", LOG_LOCAL1},
+	    {"local2", LOG_LOCAL2},
+	    {"local3", LOG_LOCAL3},
+	    {"local4", LOG_LOCAL4},
+	    {"local5", LOG_LOCAL5},
+	    {"local6", LOG_LOCAL6},
+	    {"local7", LOG_LOCAL7},
+	};
+	int fac = LOG_MAIL;
+	size_t i;
+
+	for (i = 0; facility != NULL && i < sizeof(facs) / sizeof(facs[0]); i++)
+		if (strcmp(facs[i].name, facility) == 0)
+			fac = facs[i].fac;
+	log_ident = ident;
+	log_stderr = to_stderr;
+	if (!to_stderr)
+		openlog(ident, LOG_PID | LOG_NDELAY, fac);
+}
+
+/* pm_log_set_level - 0 errors .. 3 debug */
+void
+pm_log_set_level(int level)
+{
+	log_level = level;
+}
+
+/* pm_log - one line at a syslog priority */
+void
+pm_log(int prio, const char *fmt, ...)
+{
+	static const int max_prio[] = {
+	    LOG_ERR, LOG_NOTICE, LOG_INFO, LOG_DEBUG};
+	int lvl = log_level < 0 ? 0 : log_level > 3 ? 3 : log_level;
+	va_list ap;
+
+	if (prio > max_prio[lvl])
+		return;
+	va_start(ap, fmt);
+	if (log_stderr) {
+		char line[4096];
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		fprintf(stderr, "%s: %s\n", log_ident, line);
+	} else {
+		vsyslog(prio, fmt, ap);
+	}
+	va_end(ap);
+}

@@ -37,7 +37,7 @@
 #include "tls.h"
 #include "util.h"
 
-#define DEF_CONF	PM_SYSCONFDIR "/privacy-milter.conf"
+#define DEF_CONF PM_SYSCONFDIR "/privacy-milter.conf"
 
 enum {
 	OPT_CHECK = 256,
@@ -48,16 +48,16 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{"config", required_argument, NULL, 'c'},
-	{"foreground", no_argument, NULL, 'f'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{"check", no_argument, NULL, OPT_CHECK},
-	{"test-message", required_argument, NULL, OPT_TEST_MESSAGE},
-	{"macro", required_argument, NULL, OPT_MACRO},
-	{"hide-first-received", no_argument, NULL, OPT_HIDE_FIRST},
-	{"pseudonym", required_argument, NULL, OPT_PSEUDONYM},
-	{NULL, 0, NULL, 0},
+    {"config", required_argument, NULL, 'c'},
+    {"foreground", no_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"test-message", required_argument, NULL, OPT_TEST_MESSAGE},
+    {"macro", required_argument, NULL, OPT_MACRO},
+    {"hide-first-received", no_argument, NULL, OPT_HIDE_FIRST},
+    {"pseudonym", required_argument, NULL, OPT_PSEUDONYM},
+    {NULL, 0, NULL, 0},
 };
 
 /* usage - print the options, generated from the config key table */
@@ -81,15 +81,16 @@ usage(FILE *fp)
 	    "  -h        this help\n");
 	for (k = config_keys; k->name != NULL; k++)
 		if (k->opt != 0)
-			fprintf(fp, "  -%c VALUE  same as %s\n", k->opt, k->name);
+			fprintf(
+			    fp, "  -%c VALUE  same as %s\n", k->opt, k->name);
 }
 
 /* print_diags - every diagnostic on stderr */
 static void
 print_diags(const struct pm_diags *d)
 {
-	char	line[2048];
-	size_t	i;
+	char line[2048];
+	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		pm_diag_format(&d->v[i], line, sizeof(line));
@@ -101,7 +102,7 @@ print_diags(const struct pm_diags *d)
 static int
 add_str(char ***v, size_t *n, const char *s)
 {
-	char  **nv = realloc(*v, (*n + 1) * sizeof(**v));
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
 
 	if (nv == NULL || (nv[*n] = strdup(s)) == NULL) {
 		if (nv != NULL)
@@ -119,20 +120,20 @@ main(int argc, char **argv)
 	const char *conf_path = NULL;
 	const char *test_file = NULL;
 	const char *pseudo_in = NULL;
-	char  **overrides = NULL, **macros = NULL;
-	size_t	noverrides = 0, nmacros = 0;
-	int	check = 0, foreground = 0, hide_first = 0;
+	char **overrides = NULL, **macros = NULL;
+	size_t noverrides = 0, nmacros = 0;
+	int check = 0, foreground = 0, hide_first = 0;
 	struct pm_diags diags = {0};
 	struct snapshot *snap;
-	char	shortopts[64] = "c:fhnVo:";
+	char shortopts[64] = "c:fhnVo:";
 	const struct config_key *k;
 	struct sup_args sa;
-	int	ch, rc;
+	int ch, rc;
 
 	/* Short options of config keys take a value. */
 	for (k = config_keys; k->name != NULL; k++) {
 		if (k->opt != 0 && strlen(shortopts) + 3 < sizeof(shortopts)) {
-			size_t	l = strlen(shortopts);
+			size_t l = strlen(shortopts);
 
 			shortopts[l] = k->opt;
 			shortopts[l + 1] = ':';
@@ -140,8 +141,9 @@ main(int argc, char **argv)
 		}
 	}
 
-	while ((ch = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
-		char	kv[4096];
+	while (
+	    (ch = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
+		char kv[4096];
 
 		switch (ch) {
 		case 'c':
@@ -162,8 +164,10 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			if (strchr(optarg, '=') == NULL) {
-				fprintf(stderr, "privacy-milter: -o wants Key=value,"
-				    " got \"%s\"\n", optarg);
+				fprintf(stderr,
+				    "privacy-milter: -o wants Key=value,"
+				    " got \"%s\"\n",
+				    optarg);
 				return (EX_USAGE);
 			}
 			if (add_str(&overrides, &noverrides, optarg) < 0)
@@ -174,8 +178,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_MACRO:
 			if (strchr(optarg, '=') == NULL) {
-				fprintf(stderr, "privacy-milter: --macro wants"
-				    " NAME=VALUE, got \"%s\"\n", optarg);
+				fprintf(stderr,
+				    "privacy-milter: --macro wants"
+				    " NAME=VALUE, got \"%s\"\n",
+				    optarg);
 				return (EX_USAGE);
 			}
 			if (add_str(&macros, &nmacros, optarg) < 0)
@@ -210,10 +216,11 @@ main(int argc, char **argv)
 
 	/* The first snapshot: every mode needs it. */
 	if (tls_init() < 0)
-		fprintf(stderr, "privacy-milter: warning: OpenSSL cipher table"
+		fprintf(stderr,
+		    "privacy-milter: warning: OpenSSL cipher table"
 		    " unavailable; cipher names are written as given\n");
-	snap = snapshot_load(conf_path, (const char *const *)overrides,
-	    noverrides, &diags);
+	snap = snapshot_load(
+	    conf_path, (const char *const *)overrides, noverrides, &diags);
 	print_diags(&diags);
 	pm_diags_free(&diags);
 	if (snap == NULL) {
@@ -226,15 +233,18 @@ main(int argc, char **argv)
 		    rules_count(snap->rules));
 		rc = 0;
 	} else if (pseudo_in != NULL) {
-		char	tok[PSEUDONYM_TOKEN_MAX];
+		char tok[PSEUDONYM_TOKEN_MAX];
 
 		if (snap->key == NULL) {
-			fprintf(stderr, "privacy-milter: %s: no PseudonymKeyFile"
-			    " configured\n", conf_path);
+			fprintf(stderr,
+			    "privacy-milter: %s: no PseudonymKeyFile"
+			    " configured\n",
+			    conf_path);
 			rc = PM_EX_CONFIG;
 		} else if (pseudonym_token(snap->key, pseudo_in,
-		    strlen(pseudo_in), tok, sizeof(tok)) < 0) {
-			fprintf(stderr, "privacy-milter: cannot compute token\n");
+		               strlen(pseudo_in), tok, sizeof(tok)) < 0) {
+			fprintf(
+			    stderr, "privacy-milter: cannot compute token\n");
 			rc = EX_SOFTWARE;
 		} else {
 			printf("%s\n", tok);

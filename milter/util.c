@@ -35,12 +35,12 @@ pm_diag_add(struct pm_diags *d, enum pm_severity sev, const char *file,
 {
 	struct pm_diag *e;
 	va_list ap;
-	char	msg[1024];
+	char msg[1024];
 
 	if (d == NULL)
 		return;
 	if (d->n == d->cap) {
-		size_t	cap = d->cap ? d->cap * 2 : 8;
+		size_t cap = d->cap ? d->cap * 2 : 8;
 		struct pm_diag *v = realloc(d->v, cap * sizeof(*v));
 
 		if (v == NULL)
@@ -69,8 +69,8 @@ pm_diag_add(struct pm_diags *d, enum pm_severity sev, const char *file,
 void
 pm_diag_format(const struct pm_diag *e, char *buf, size_t len)
 {
-	char	where[1100] = "";
-	char	col[32] = "";
+	char where[1100] = "";
+	char col[32] = "";
 
 	if (e->file != NULL && e->line > 0)
 		snprintf(where, sizeof(where), "%s:%u: ", e->file, e->line);
@@ -86,7 +86,7 @@ pm_diag_format(const struct pm_diag *e, char *buf, size_t len)
 size_t
 pm_diags_errors(const struct pm_diags *d)
 {
-	size_t	i, n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < d->n; i++)
 		if (d->v[i].sev == PM_ERROR)
@@ -98,7 +98,7 @@ pm_diags_errors(const struct pm_diags *d)
 void
 pm_diags_free(struct pm_diags *d)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		free(d->v[i].file);
@@ -113,8 +113,8 @@ pm_diags_free(struct pm_diags *d)
 static int
 pm_buf_grow(struct pm_buf *b, size_t need)
 {
-	size_t	cap;
-	char   *s;
+	size_t cap;
+	char *s;
 
 	if (need > ((size_t)-1) / 2 - b->len)
 		return (-1);
@@ -154,7 +154,7 @@ pm_buf_puts(struct pm_buf *b, const char *s)
 int
 pm_buf_putc(struct pm_buf *b, int c)
 {
-	char	ch = (char)c;
+	char ch = (char)c;
 
 	return (pm_buf_append(b, &ch, 1));
 }
@@ -164,7 +164,7 @@ int
 pm_buf_printf(struct pm_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int	n;
+	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
@@ -200,7 +200,7 @@ pm_buf_free(struct pm_buf *b)
 char *
 pm_buf_steal(struct pm_buf *b)
 {
-	char   *s = b->s;
+	char *s = b->s;
 
 	if (s == NULL)
 		s = strdup("");
