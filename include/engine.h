@@ -142,4 +142,13 @@ int	engine_apply(const struct engine_header *, size_t nheaders,
 	    const struct engine_result *, struct engine_header **out,
 	    size_t *nout);		/* out[i] strings point into inputs/result */
 
+/*
+ * engine_safe_value - append to out a safe, re-folded copy of a new value
+ * for a header whose name is namelen octets long: no CR, LF or NUL but in
+ * the "\n" + WSP of a fold, lines within 78 octets where white space
+ * allows and never over 998, never an empty or white-space-only line.
+ */
+int	engine_safe_value(size_t namelen, const char *value, size_t len,
+	    struct pm_buf *out);
+
 #endif

@@ -1,1 +1,1170 @@
-/* engine.c -- placeholder; the implementation lands with its issue. */
+/*++
+/* NAME
+/*	engine 3
+/* SUMMARY
+/*	pure header rewriting: (ruleset, session, headers) -> edits
+/* SYNOPSIS
+/*	#include "engine.h"
+/*
+/*	int	engine_run(params, headers, nheaders, result, err)
+/*	const struct engine_params *params;
+/*	const struct engine_header *headers;
+/*	size_t	nheaders;
+/*	struct engine_result *result;
+/*	struct pm_error *err;
+/*
+/*	void	engine_result_free(result)
+/*
+/*	int	engine_milter_ops(headers, nheaders, result, hidden, ops, nops)
+/*
+/*	int	engine_apply(headers, nheaders, result, out, nout)
+/*
+/*	int	engine_safe_value(namelen, value, len, out)
+/* DESCRIPTION
+/*	engine_run() computes the edits for one message (see engine.h for
+/*	the contract). It is a pure function: no libmilter, no logging, no
+/*	global state. Each call allocates its own pcre2_match_data, sized
+/*	for the largest capture count of the ruleset, and matches with the
+/*	ruleset's match context (limits), so threads may share a ruleset.
+/*
+/*	Order of work: DKIM-Signature h= tags are collected; the TLS header
+/*	is inserted (first insert above header 0) and forged copies of it
+/*	are deleted before any rule sees them; each other header goes
+/*	through its candidate rules (dispatch list merged with the
+/*	name-less rules, by seq); then the message-level RULES_ADD rules.
+/*
+/*	engine_milter_ops() translates edits into libmilter calls;
+/*	engine_apply() computes the header list the edits produce.
+/*
+/*	engine_safe_value() makes a new value safe to hand to the MTA and
+/*	re-folds it; every value the engine creates goes through it.
+/* SECURITY
+/*	A header value must never gain a line break the engine did not
+/*	make itself: a CR or LF copied from a capture or from replacement
+/*	text would start a new header (header injection: a Bcc: line, a
+/*	forged Received), and a NUL would truncate the value on its way
+/*	through the milter protocol. Such bytes are replaced by a space
+/*	when the text is expanded, and engine_safe_value() replaces any
+/*	left (a bare CR or LF, or CRLF not followed by white space, in the
+/*	original value) so the only line breaks in a new value are folds:
+/*	"\n" followed by white space.
+/* DIAGNOSTICS
+/*	engine_run() returns -1 with err "FILE:LINE: reason" on a match
+/*	limit, a pseudonymize rule without a key, a replacement text that
+/*	does not form a header, or ENOMEM; the result is then empty.
+/*--*/
+#include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine.h"
+#include "pseudonym.h"
+
+#define ENGINE_FOLD_SOFT 78 /* RFC 5322 2.1.1 SHOULD */
+#define ENGINE_FOLD_HARD 998 /* RFC 5322 2.1.1 MUST */
+
+/* Work state of one engine_run() call. */
+struct engine_state {
+	const struct engine_params *p;
+	const struct engine_header *hdrs;
+	size_t nheaders;
+	struct engine_result *res;
+	size_t edits_cap;
+	size_t notes_cap;
+	char **dkim; /* header names from every h= tag */
+	size_t ndkim;
+	size_t dkim_cap;
+	pcre2_match_data *md;
+	struct pm_error *err;
+};
+
+/* What happens to the header being evaluated. */
+enum engine_fate {
+	ENGINE_KEEP,
+	ENGINE_CHANGED,
+	ENGINE_DELETED,
+};
+
+static int engine_is_wsp(int);
+static int engine_add_edit(struct engine_state *, enum engine_op, size_t,
+    const char *, size_t, char *, const struct rule *, const char *);
+static int engine_add_note(struct engine_state *, enum engine_note_kind, size_t,
+    const struct rule *, enum engine_op);
+static int engine_dkim_collect(struct engine_state *, const char *);
+static int engine_dkim_signed(const struct engine_state *, const char *);
+static size_t engine_authserv_id(const char *, const char **);
+static int engine_is_forged_tls(
+    const struct engine_state *, const struct engine_header *);
+static void engine_scrub(struct pm_buf *, size_t);
+static long engine_field_name(const char *, size_t);
+static int engine_valid_name(const char *, size_t);
+static int engine_expand(
+    struct engine_state *, const struct rule *, const char *, struct pm_buf *);
+static int engine_subst(struct engine_state *, const struct rule *,
+    const char *, size_t, struct pm_buf *);
+static int engine_header(struct engine_state *, size_t);
+static int engine_message_rules(struct engine_state *);
+static int engine_new_value(
+    struct engine_state *, size_t, const char *, size_t, char **);
+
+/* engine_is_wsp - RFC 5322 WSP */
+static int
+engine_is_wsp(int c)
+{
+	return (c == ' ' || c == '\t');
+}
+
+/* engine_add_edit - append an edit; takes value (freed on failure) */
+static int
+engine_add_edit(struct engine_state *st, enum engine_op op, size_t pos,
+    const char *name, size_t namelen, char *value, const struct rule *rule,
+    const char *why)
+{
+	struct engine_result *res = st->res;
+	struct engine_edit *e;
+	char *n;
+
+	if (res->nedits == st->edits_cap) {
+		size_t cap = st->edits_cap ? st->edits_cap * 2 : 8;
+
+		if ((e = realloc(res->edits, cap * sizeof(*e))) == NULL)
+			goto nomem;
+		res->edits = e;
+		st->edits_cap = cap;
+	}
+	if ((n = strndup(name, namelen)) == NULL)
+		goto nomem;
+	e = &res->edits[res->nedits++];
+	e->op = op;
+	e->pos = pos;
+	e->name = n;
+	e->value = value;
+	e->rule = rule;
+	e->why = why;
+	return (0);
+
+nomem:
+	free(value);
+	pm_error_set(st->err, "out of memory while computing header edits");
+	return (-1);
+}
+
+/* engine_add_note - append a note */
+static int
+engine_add_note(struct engine_state *st, enum engine_note_kind kind, size_t pos,
+    const struct rule *rule, enum engine_op op)
+{
+	struct engine_result *res = st->res;
+	struct engine_note *n;
+
+	if (res->nnotes == st->notes_cap) {
+		size_t cap = st->notes_cap ? st->notes_cap * 2 : 8;
+
+		if ((n = realloc(res->notes, cap * sizeof(*n))) == NULL) {
+			pm_error_set(st->err,
+			    "out of memory while computing header edits");
+			return (-1);
+		}
+		res->notes = n;
+		st->notes_cap = cap;
+	}
+	n = &res->notes[res->nnotes++];
+	n->kind = kind;
+	n->pos = pos;
+	n->rule = rule;
+	n->op = op;
+	return (0);
+}
+
+/* engine_dkim_add - remember one signed header name */
+static int
+engine_dkim_add(struct engine_state *st, const char *name, size_t len)
+{
+	char **v, *s;
+
+	if (st->ndkim == st->dkim_cap) {
+		size_t cap = st->dkim_cap ? st->dkim_cap * 2 : 16;
+
+		if ((v = realloc(st->dkim, cap * sizeof(*v))) == NULL)
+			return (-1);
+		st->dkim = v;
+		st->dkim_cap = cap;
+	}
+	if ((s = strndup(name, len)) == NULL)
+		return (-1);
+	st->dkim[st->ndkim++] = s;
+	return (0);
+}
+
+/*
+ * engine_dkim_collect - add the names of the h= tag of a DKIM-Signature
+ *
+ * RFC 6376 3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]; tag-spec =
+ * [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]; tag names are
+ * case-sensitive. h= is a ':'-separated list of header names, FWS allowed
+ * around each. A malformed tag is skipped, not fatal: a broken signature
+ * costs nothing to honour.
+ */
+static int
+engine_dkim_collect(struct engine_state *st, const char *v)
+{
+	const char *p = v, *tag, *val, *end, *q, *nb, *ne;
+
+#define FWS(c) (engine_is_wsp(c) || (c) == '\r' || (c) == '\n')
+	while (*p != 0) {
+		while (FWS(*p))
+			p++;
+		tag = p;
+		while (isalnum((unsigned char)*p) || *p == '_')
+			p++;
+		end = p;
+		while (FWS(*p))
+			p++;
+		if (*p != '=') {
+			/* Not a tag-spec: skip to the next ';'. */
+			while (*p != 0 && *p != ';')
+				p++;
+			if (*p == ';')
+				p++;
+			continue;
+		}
+		val = ++p;
+		while (*p != 0 && *p != ';')
+			p++;
+		if (end - tag == 1 && *tag == 'h') {
+			for (q = val; q < p;) {
+				while (q < p && FWS(*q))
+					q++;
+				nb = q;
+				while (q < p && *q != ':')
+					q++;
+				ne = q;
+				while (ne > nb && FWS(ne[-1]))
+					ne--;
+				if (ne > nb &&
+				    engine_dkim_add(st, nb, (size_t)(ne - nb)) <
+				        0) {
+					pm_error_set(st->err,
+					    "out of memory "
+					    "while computing header edits");
+					return (-1);
+				}
+				if (q < p)
+					q++;
+			}
+		}
+		if (*p == ';')
+			p++;
+	}
+#undef FWS
+	return (0);
+}
+
+/* engine_dkim_signed - is this header name in some h= tag? */
+static int
+engine_dkim_signed(const struct engine_state *st, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < st->ndkim; i++)
+		if (strcasecmp(st->dkim[i], name) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * engine_authserv_id - the first token of a TLS header value (up to ';' or
+ * white space), as tls_header_authserv_id() defines it, without the
+ * latter's bounded buffer: the value comes from the sender.
+ */
+static size_t
+engine_authserv_id(const char *v, const char **start)
+{
+	const char *p = v, *s;
+
+	while (engine_is_wsp(*p) || *p == '\r' || *p == '\n')
+		p++;
+	s = p;
+	while (*p != 0 && *p != ';' && !engine_is_wsp(*p) && *p != '\r' &&
+	    *p != '\n')
+		p++;
+	*start = s;
+	return ((size_t)(p - s));
+}
+
+/* engine_is_forged_tls - a copy of our TLS header claiming our id? */
+static int
+engine_is_forged_tls(
+    const struct engine_state *st, const struct engine_header *h)
+{
+	const struct engine_params *p = st->p;
+	const char *id;
+	size_t len;
+
+	if (p->tls_header_name == NULL || p->authserv_id == NULL ||
+	    p->trusted_reinjection)
+		return (0);
+	if (strcasecmp(h->name, p->tls_header_name) != 0)
+		return (0);
+	len = engine_authserv_id(h->value, &id);
+	return (len == strlen(p->authserv_id) &&
+	    strncasecmp(id, p->authserv_id, len) == 0);
+}
+
+/*
+ * engine_scrub - replace CR, LF and NUL from offset on by a space
+ *
+ * Used on every expanded replacement text (which contains the captures):
+ * see SECURITY above.
+ */
+static void
+engine_scrub(struct pm_buf *b, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < b->len; i++)
+		if (b->s[i] == '\r' || b->s[i] == '\n' || b->s[i] == 0)
+			b->s[i] = ' ';
+}
+
+/*
+ * engine_field_name - length of the field name of "Name: value", or -1
+ *
+ * RFC 5322 ftext: printable ASCII 33..126 except ':', at least one, then
+ * the colon.
+ */
+static long
+engine_field_name(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && s[i] != ':'; i++)
+		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126)
+			return (-1);
+	if (i == 0 || i == len)
+		return (-1);
+	return ((long)i);
+}
+
+/* engine_valid_name - a whole string that is a field name */
+static int
+engine_valid_name(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126 ||
+		    s[i] == ':')
+			return (0);
+	return (len > 0);
+}
+
+/* engine_expand - expand the rule's text with the captures of md */
+static int
+engine_expand(struct engine_state *st, const struct rule *r,
+    const char *subject, struct pm_buf *out)
+{
+	uint32_t npairs = 0;
+	size_t from = out->len;
+
+	if (r->pat.re != NULL && !r->pat.negate) {
+		npairs = r->pat.ncapture + 1;
+		if (npairs > pcre2_get_ovector_count(st->md))
+			npairs = pcre2_get_ovector_count(st->md);
+	}
+	if (rules_expand(r->text != NULL ? r->text : "", subject,
+	        npairs ? pcre2_get_ovector_pointer(st->md) : NULL, npairs,
+	        out) < 0) {
+		pm_error_set(st->err, "%s:%u: out of memory expanding text",
+		    r->file, r->line);
+		return (-1);
+	}
+	engine_scrub(out, from);
+	return (0);
+}
+
+/*
+ * engine_subst - every match of the rule's pattern replaced (s///g)
+ *
+ * RULES_REDACT: by the expanded text; RULES_PSEUDONYMIZE: by the token of
+ * the matched bytes. Empty matches behave as in Perl: after an empty
+ * match, the next match may not be empty at the same place; if there is
+ * none, one byte is copied and matching goes on after it.
+ */
+static int
+engine_subst(struct engine_state *st, const struct rule *r, const char *subj,
+    size_t len, struct pm_buf *out)
+{
+	pcre2_match_context *mctx = rules_match_context(st->p->rules);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md);
+	PCRE2_UCHAR emsg[256];
+	char tok[PSEUDONYM_TOKEN_MAX];
+	size_t off = 0, done = 0;
+	uint32_t opts = 0;
+	int rc;
+
+	if (r->pat.re == NULL || r->pat.negate)
+		return (pm_buf_append(out, subj, len) < 0 ? -1 : 0);
+	for (;;) {
+		rc = pcre2_match(
+		    r->pat.re, (PCRE2_SPTR)subj, len, off, opts, st->md, mctx);
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			if (opts == 0 || off >= len)
+				break;
+			off++;
+			opts = 0;
+			continue;
+		}
+		if (rc < 0) {
+			pcre2_get_error_message(rc, emsg, sizeof(emsg));
+			pm_error_set(st->err, "%s:%u: pattern match failed: %s",
+			    r->file, r->line, (const char *)emsg);
+			return (-1);
+		}
+		/* \K in a lookaround can move the start: never go back. */
+		if (ov[0] < done || ov[1] < ov[0] || ov[1] > len)
+			break;
+		if (pm_buf_append(out, subj + done, ov[0] - done) < 0)
+			goto nomem;
+		if (r->action == RULES_PSEUDONYMIZE) {
+			if (pseudonym_token(st->p->key, subj + ov[0],
+			        ov[1] - ov[0], tok, sizeof(tok)) < 0) {
+				pm_error_set(st->err,
+				    "%s:%u: cannot compute pseudonym", r->file,
+				    r->line);
+				return (-1);
+			}
+			if (pm_buf_puts(out, tok) < 0)
+				goto nomem;
+		} else {
+			size_t from = out->len;
+
+			if (rules_expand(r->text != NULL ? r->text : "", subj,
+			        ov,
+			        rc > 0 ? (uint32_t)rc
+			               : pcre2_get_ovector_count(st->md),
+			        out) < 0)
+				goto nomem;
+			engine_scrub(out, from);
+		}
+		done = ov[1];
+		off = ov[1];
+		opts = ov[0] == ov[1] ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED
+		                      : 0;
+	}
+	if (pm_buf_append(out, subj + done, len - done) < 0)
+		goto nomem;
+	return (0);
+
+nomem:
+	pm_error_set(st->err, "%s:%u: out of memory rewriting a header",
+	    r->file, r->line);
+	return (-1);
+}
+
+/* engine_new_value - safe, folded copy of a value for header name */
+static int
+engine_new_value(struct engine_state *st, size_t namelen, const char *v,
+    size_t len, char **out)
+{
+	struct pm_buf b = PM_BUF_INIT;
+
+	if (engine_safe_value(namelen, v, len, &b) < 0 ||
+	    (*out = pm_buf_steal(&b)) == NULL) {
+		pm_buf_free(&b);
+		pm_error_set(st->err,
+		    "out of memory while computing header "
+		    "edits");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * engine_header - run the candidate rules over header pos
+ *
+ * line holds "Name:" followed by the current value; a rule with
+ * RULES_F_CONTINUE lets later rules see its result.
+ */
+static int
+engine_header(struct engine_state *st, size_t pos)
+{
+	const struct engine_header *h = &st->hdrs[pos];
+	const struct ruleset *rs = st->p->rules;
+	const unsigned *a, *b;
+	const struct rule *r = NULL, *by = NULL;
+	struct pm_buf line = PM_BUF_INIT, nb = PM_BUF_INIT;
+	enum engine_fate fate = ENGINE_KEEP;
+	size_t namelen = strlen(h->name), voff = namelen + 1;
+	size_t na, nbs, ia = 0, ib = 0;
+	int is_signed = engine_dkim_signed(st, h->name);
+	int done = 0, rc;
+	unsigned seq;
+	char *v;
+
+	na = rules_for_header(rs, h->name, namelen, &a);
+	nbs = rules_for_any_header(rs, &b);
+	if (na + nbs == 0)
+		return (0);
+	if (pm_buf_append(&line, h->name, namelen) < 0 ||
+	    pm_buf_putc(&line, ':') < 0 || pm_buf_puts(&line, h->value) < 0)
+		goto nomem;
+
+	while (!done && (ia < na || ib < nbs)) {
+		const char *subj;
+		int logonly, force, cont;
+		long nl;
+
+		/* Next candidate in file order. */
+		if (ib >= nbs || (ia < na && a[ia] < b[ib]))
+			seq = a[ia++];
+		else {
+			if (ia < na && a[ia] == b[ib])
+				ia++;
+			seq = b[ib++];
+		}
+		if ((r = rules_get(rs, seq)) == NULL || r->action == RULES_ADD)
+			continue;
+		rc = rules_match(rs, r, line.s, line.len, line.s + voff,
+		    line.len - voff, st->p->session, st->md, st->err);
+		if (rc < 0)
+			goto fail;
+		if (rc == 0)
+			continue;
+
+		subj = r->subject == RULES_SUBJ_LINE ? line.s : line.s + voff;
+		logonly = (r->flags & RULES_F_LOGONLY) != 0;
+		force = (r->flags & RULES_F_FORCE) != 0;
+		cont = (r->flags & RULES_F_CONTINUE) != 0;
+		done = !cont;
+		pm_buf_reset(&nb);
+
+		switch (r->action) {
+		case RULES_STOP:
+			done = 1;
+			continue;
+		case RULES_LOG:
+			if (engine_add_note(
+			        st, ENGINE_NOTE_LOG, pos, r, ENGINE_CHANGE) < 0)
+				goto fail;
+			continue;
+		case RULES_ADD:
+			continue;
+		case RULES_REMOVE:
+			if (logonly) {
+				if (engine_add_note(st, ENGINE_NOTE_LOGONLY,
+				        pos, r, ENGINE_DELETE) < 0)
+					goto fail;
+				continue;
+			}
+			done = 1;
+			if (is_signed && !force) {
+				if (engine_add_note(st, ENGINE_NOTE_DKIM_SKIP,
+				        pos, r, ENGINE_DELETE) < 0)
+					goto fail;
+				continue;
+			}
+			fate = ENGINE_DELETED;
+			by = r;
+			continue;
+		case RULES_PREPEND:
+			if (engine_expand(st, r, subj, &nb) < 0)
+				goto fail;
+			if ((nl = engine_field_name(nb.s, nb.len)) < 0)
+				goto badtext;
+			if (logonly) {
+				if (engine_add_note(st, ENGINE_NOTE_LOGONLY,
+				        pos, r, ENGINE_INSERT) < 0)
+					goto fail;
+				continue;
+			}
+			if (engine_new_value(st, (size_t)nl, nb.s + nl + 1,
+			        nb.len - (size_t)nl - 1, &v) < 0 ||
+			    engine_add_edit(st, ENGINE_INSERT, pos, nb.s,
+			        (size_t)nl, v, r, NULL) < 0)
+				goto fail;
+			continue;
+		case RULES_REPLACE_VALUE:
+			if (engine_expand(st, r, subj, &nb) < 0)
+				goto fail;
+			if (nb.len == 0 || !engine_is_wsp(nb.s[0])) {
+				if (pm_buf_putc(&nb, ' ') < 0)
+					goto nomem;
+				memmove(nb.s + 1, nb.s, nb.len - 1);
+				nb.s[0] = ' ';
+			}
+			break;
+		case RULES_REDACT:
+		case RULES_PSEUDONYMIZE:
+			if (r->action == RULES_PSEUDONYMIZE &&
+			    st->p->key == NULL) {
+				pm_error_set(st->err,
+				    "%s:%u: pseudonymize "
+				    "needs PseudonymKeyFile",
+				    r->file, r->line);
+				goto fail;
+			}
+			if (engine_subst(st, r, subj,
+			        r->subject == RULES_SUBJ_LINE ? line.len
+			                                      : line.len - voff,
+			        &nb) < 0)
+				goto fail;
+			if (r->subject == RULES_SUBJ_VALUE)
+				break;
+			/* The whole line was rewritten: like REPLACE. */
+			/* FALLTHROUGH */
+		case RULES_REPLACE_LINE:
+			if (r->action == RULES_REPLACE_LINE &&
+			    engine_expand(st, r, subj, &nb) < 0)
+				goto fail;
+			if ((nl = engine_field_name(nb.s, nb.len)) < 0)
+				goto badtext;
+			if ((size_t)nl != namelen ||
+			    strncasecmp(nb.s, h->name, namelen) != 0) {
+				/* Another name: delete, insert the new one. */
+				done = 1;
+				if (logonly) {
+					if (engine_add_note(st,
+					        ENGINE_NOTE_LOGONLY, pos, r,
+					        ENGINE_DELETE) < 0)
+						goto fail;
+					continue;
+				}
+				if (is_signed && !force) {
+					if (engine_add_note(st,
+					        ENGINE_NOTE_DKIM_SKIP, pos, r,
+					        ENGINE_DELETE) < 0)
+						goto fail;
+					continue;
+				}
+				if (engine_new_value(st, (size_t)nl,
+				        nb.s + nl + 1, nb.len - (size_t)nl - 1,
+				        &v) < 0 ||
+				    engine_add_edit(st, ENGINE_INSERT, pos,
+				        nb.s, (size_t)nl, v, r, NULL) < 0)
+					goto fail;
+				fate = ENGINE_DELETED;
+				by = r;
+				continue;
+			}
+			/* Same name: keep only the value. */
+			memmove(nb.s, nb.s + nl + 1, nb.len - (size_t)nl - 1);
+			nb.len -= (size_t)nl + 1;
+			nb.s[nb.len] = 0;
+			break;
+		}
+
+		/* A new value for this header (nb). */
+		if (logonly) {
+			if (engine_add_note(st, ENGINE_NOTE_LOGONLY, pos, r,
+			        ENGINE_CHANGE) < 0)
+				goto fail;
+			continue;
+		}
+		if (is_signed && !force) {
+			done = 1;
+			if (engine_add_note(st, ENGINE_NOTE_DKIM_SKIP, pos, r,
+			        ENGINE_CHANGE) < 0)
+				goto fail;
+			continue;
+		}
+		line.len = voff;
+		if (pm_buf_append(&line, nb.s, nb.len) < 0)
+			goto nomem;
+		fate = ENGINE_CHANGED;
+		by = r;
+	}
+
+	/* The outcome: at most one CHANGE or DELETE for this position. */
+	if (fate == ENGINE_DELETED) {
+		if (engine_add_edit(st, ENGINE_DELETE, pos, h->name, namelen,
+		        NULL, by, NULL) < 0)
+			goto fail;
+	} else if (fate == ENGINE_CHANGED) {
+		if (engine_new_value(
+		        st, namelen, line.s + voff, line.len - voff, &v) < 0)
+			goto fail;
+		if (strcmp(v, h->value) == 0)
+			free(v);
+		else if (engine_add_edit(st, ENGINE_CHANGE, pos, h->name,
+		             namelen, v, by, NULL) < 0)
+			goto fail;
+	}
+	pm_buf_free(&line);
+	pm_buf_free(&nb);
+	return (0);
+
+badtext:
+	pm_error_set(st->err,
+	    "%s:%u: replacement text does not start with "
+	    "a header name and a colon",
+	    r->file, r->line);
+	goto fail;
+nomem:
+	pm_error_set(st->err, "out of memory while computing header edits");
+fail:
+	pm_buf_free(&line);
+	pm_buf_free(&nb);
+	return (-1);
+}
+
+/* engine_message_rules - the RULES_ADD rules whose condition holds */
+static int
+engine_message_rules(struct engine_state *st)
+{
+	const struct ruleset *rs = st->p->rules;
+	const struct rule *r;
+	const unsigned *seqs;
+	struct pm_buf b = PM_BUF_INIT;
+	size_t i, n, nl;
+	char *v;
+
+	n = rules_message_rules(rs, &seqs);
+	for (i = 0; i < n; i++) {
+		if ((r = rules_get(rs, seqs[i])) == NULL ||
+		    r->action != RULES_ADD || r->name == NULL)
+			continue;
+		if (!rules_cond_eval(r->when, st->p->session))
+			continue;
+		if (r->flags & RULES_F_LOGONLY) {
+			if (engine_add_note(st, ENGINE_NOTE_LOGONLY,
+			        st->nheaders, r, ENGINE_ADD) < 0)
+				goto fail;
+			continue;
+		}
+		nl = strlen(r->name);
+		if (!engine_valid_name(r->name, nl)) {
+			pm_error_set(st->err,
+			    "%s:%u: \"%s\" is not a header "
+			    "name",
+			    r->file, r->line, r->name);
+			goto fail;
+		}
+		pm_buf_reset(&b);
+		if (pm_buf_putc(&b, ' ') < 0 ||
+		    rules_expand(
+		        r->text != NULL ? r->text : "", "", NULL, 0, &b) < 0) {
+			pm_error_set(st->err,
+			    "%s:%u: out of memory expanding "
+			    "text",
+			    r->file, r->line);
+			goto fail;
+		}
+		engine_scrub(&b, 0);
+		if (engine_new_value(st, nl, b.s, b.len, &v) < 0 ||
+		    engine_add_edit(st, ENGINE_ADD, st->nheaders, r->name, nl,
+		        v, r, NULL) < 0)
+			goto fail;
+	}
+	pm_buf_free(&b);
+	return (0);
+
+fail:
+	pm_buf_free(&b);
+	return (-1);
+}
+
+/* engine_run - compute the edits for one message */
+int
+engine_run(const struct engine_params *params, const struct engine_header *hdrs,
+    size_t nheaders, struct engine_result *res, struct pm_error *err)
+{
+	struct engine_state st;
+	size_t i;
+	char *v;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&st, 0, sizeof(st));
+	st.p = params;
+	st.hdrs = hdrs;
+	st.nheaders = nheaders;
+	st.res = res;
+	st.err = err;
+
+	if (params->rules != NULL) {
+		st.md = pcre2_match_data_create(
+		    rules_max_captures(params->rules) + 1, NULL);
+		if (st.md == NULL) {
+			pm_error_set(err,
+			    "out of memory while computing "
+			    "header edits");
+			goto out;
+		}
+	}
+
+	/* The signed headers, before anything is changed. */
+	for (i = 0; i < nheaders; i++)
+		if (strcasecmp(hdrs[i].name, "DKIM-Signature") == 0 &&
+		    engine_dkim_collect(&st, hdrs[i].value) < 0)
+			goto out;
+
+	/* Our TLS header: the first insert above header 0. */
+	if (params->tls_header_name != NULL &&
+	    params->tls_header_value != NULL && !params->trusted_reinjection) {
+		size_t nl = strlen(params->tls_header_name);
+
+		if (engine_new_value(&st, nl, params->tls_header_value,
+		        strlen(params->tls_header_value), &v) < 0 ||
+		    engine_add_edit(&st, ENGINE_INSERT, 0,
+		        params->tls_header_name, nl, v, NULL, "tls-header") < 0)
+			goto out;
+	}
+
+	/*
+	 * Each header. A forged copy of our TLS header goes before any rule
+	 * sees it, DKIM-signed or not: a signature vouches for the sender's
+	 * text, not for our authserv-id.
+	 */
+	for (i = 0; i < nheaders; i++) {
+		if (engine_is_forged_tls(&st, &hdrs[i])) {
+			if (engine_add_edit(&st, ENGINE_DELETE, i, hdrs[i].name,
+			        strlen(hdrs[i].name), NULL, NULL,
+			        "forged-tls-header") < 0)
+				goto out;
+			continue;
+		}
+		if (params->rules != NULL && engine_header(&st, i) < 0)
+			goto out;
+	}
+	if (params->rules != NULL && engine_message_rules(&st) < 0)
+		goto out;
+	rc = 0;
+
+out:
+	for (i = 0; i < st.ndkim; i++)
+		free(st.dkim[i]);
+	free(st.dkim);
+	pcre2_match_data_free(st.md);
+	if (rc < 0)
+		engine_result_free(res);
+	return (rc);
+}
+
+/* engine_result_free - release the edits and notes */
+void
+engine_result_free(struct engine_result *res)
+{
+	size_t i;
+
+	if (res == NULL)
+		return;
+	for (i = 0; i < res->nedits; i++) {
+		free(res->edits[i].name);
+		free(res->edits[i].value);
+	}
+	free(res->edits);
+	free(res->notes);
+	memset(res, 0, sizeof(*res));
+}
+
+/*
+ * engine_safe_value - sanitise and re-fold a new value
+ *
+ * The value follows "Name:" (namelen octets) on the first line. Folds
+ * ("\n" or "\r\n" followed by WSP) are kept as "\n" + WSP; every other
+ * CR, LF or NUL becomes a space (see SECURITY). Trailing white space of
+ * each line is dropped and a line that would hold only white space
+ * disappears (RFC 5322 3.2.2: a folded line must contain a non-WSP
+ * character). A line longer than 78 octets is folded at white space:
+ * the white space becomes "\n\t". When no white space comes within 78
+ * octets, the line is folded at the first white space after, as long as
+ * the line stays within 998 octets; only a token longer than that is
+ * split, by inserting "\n\t" inside it (without splitting a UTF-8
+ * sequence). An empty result is " ": libmilter and the MTAs treat an
+ * empty value as a deletion.
+ */
+int
+engine_safe_value(
+    size_t namelen, const char *in, size_t len, struct pm_buf *out)
+{
+	struct pm_buf flat = PM_BUF_INIT;
+	size_t i, seg, segend, cur, n, prefix, start = out->len, w, best, h;
+	const char *s;
+	int first = 1, rc = -1;
+
+	/* Folds become "\n"; any other CR, LF, NUL a space. */
+	for (i = 0; i < len; i++) {
+		char c = in[i];
+
+		if (c == '\r' && i + 2 < len && in[i + 1] == '\n' &&
+		    engine_is_wsp(in[i + 2])) {
+			c = '\n';
+			i++;
+		} else if (c == '\n' && i + 1 < len && engine_is_wsp(in[i + 1]))
+			c = '\n';
+		else if (c == '\r' || c == '\n' || c == 0)
+			c = ' ';
+		if (pm_buf_putc(&flat, c) < 0)
+			goto out;
+	}
+	if (pm_buf_putc(&flat, '\n') < 0)
+		goto out;
+
+	/* One segment (physical line) at a time. */
+	for (seg = 0; seg < flat.len; seg = segend + 1) {
+		segend = seg + strcspn(flat.s + seg, "\n");
+		s = flat.s + seg;
+		n = segend - seg;
+		while (n > 0 && engine_is_wsp(s[n - 1]))
+			n--;
+		if (n == 0 && !first)
+			continue; /* white space only */
+		if (first) {
+			/* Nothing but white space: start with the next. */
+			for (i = 0; i < n && engine_is_wsp(s[i]); i++)
+				;
+			if (i == n) {
+				first = 0;
+				if (pm_buf_putc(out, ' ') < 0)
+					goto out;
+				prefix = namelen + 2;
+				for (;;) {
+					seg = segend + 1;
+					if (seg >= flat.len)
+						break;
+					segend =
+					    seg + strcspn(flat.s + seg, "\n");
+					s = flat.s + seg;
+					n = segend - seg;
+					while (n > 0 && engine_is_wsp(s[n - 1]))
+						n--;
+					for (i = 0;
+					     i < n && engine_is_wsp(s[i]); i++)
+						;
+					if (i < n)
+						break;
+				}
+				if (seg >= flat.len)
+					break;
+				s += i;
+				n -= i;
+			} else
+				prefix = namelen + 1;
+		} else {
+			if (pm_buf_putc(out, '\n') < 0)
+				goto out;
+			prefix = 0;
+		}
+		first = 0;
+
+		/* Fold this line. */
+		for (cur = 0; prefix + (n - cur) > ENGINE_FOLD_SOFT;) {
+			best = 0;
+			for (w = cur + 1; w < n; w++) {
+				if (!engine_is_wsp(s[w]) ||
+				    engine_is_wsp(s[w - 1]))
+					continue;
+				if (prefix + (w - cur) <= ENGINE_FOLD_SOFT)
+					best = w;
+				else {
+					if (best == 0 &&
+					    prefix + (w - cur) <=
+					        ENGINE_FOLD_HARD)
+						best = w;
+					break;
+				}
+			}
+			if (best == 0 && prefix + (n - cur) <= ENGINE_FOLD_HARD)
+				break;
+			if (best == 0) {
+				/* One token over 998 octets: split it. */
+				h = cur +
+				    (prefix < ENGINE_FOLD_HARD
+				            ? ENGINE_FOLD_HARD - prefix
+				            : 1);
+				if (h >= n)
+					break;
+				while (h > cur + 1 &&
+				    ((unsigned char)s[h] & 0xc0) == 0x80)
+					h--;
+				if (pm_buf_append(out, s + cur, h - cur) < 0 ||
+				    pm_buf_append(out, "\n\t", 2) < 0)
+					goto out;
+				cur = h;
+			} else {
+				if (pm_buf_append(out, s + cur, best - cur) <
+				        0 ||
+				    pm_buf_append(out, "\n\t", 2) < 0)
+					goto out;
+				for (cur = best; engine_is_wsp(s[cur]); cur++)
+					;
+			}
+			prefix = 1;
+		}
+		if (pm_buf_append(out, s + cur, n - cur) < 0)
+			goto out;
+	}
+	if (out->len == start && pm_buf_putc(out, ' ') < 0)
+		goto out;
+	rc = 0;
+
+out:
+	pm_buf_free(&flat);
+	return (rc);
+}
+
+/* Sort helpers for engine_milter_ops(). */
+struct engine_sortkey {
+	const struct engine_edit *e;
+	size_t idx; /* edit order, for ties */
+};
+
+/* engine_cmp_insert - by position, then edit order */
+static int
+engine_cmp_insert(const void *x, const void *y)
+{
+	const struct engine_sortkey *a = x, *b = y;
+
+	if (a->e->pos != b->e->pos)
+		return (a->e->pos < b->e->pos ? -1 : 1);
+	return (a->idx < b->idx ? -1 : a->idx > b->idx);
+}
+
+/* engine_cmp_change - by name, then bottom-up */
+static int
+engine_cmp_change(const void *x, const void *y)
+{
+	const struct engine_sortkey *a = x, *b = y;
+	int c = strcasecmp(a->e->name, b->e->name);
+
+	if (c != 0)
+		return (c);
+	if (a->e->pos != b->e->pos)
+		return (a->e->pos > b->e->pos ? -1 : 1);
+	return (a->idx < b->idx ? -1 : a->idx > b->idx);
+}
+
+/* engine_milter_ops - order and index the edits for libmilter */
+int
+engine_milter_ops(const struct engine_header *hdrs, size_t nheaders,
+    const struct engine_result *res, size_t hidden, struct engine_mop **ops,
+    size_t *nops)
+{
+	struct engine_sortkey *ins = NULL, *chg = NULL;
+	struct engine_mop *v = NULL, *m;
+	size_t nins = 0, nchg = 0, i, j, k, occ, n = 0;
+
+	*ops = NULL;
+	*nops = 0;
+	if (res->nedits == 0)
+		return (0);
+	if ((v = calloc(res->nedits, sizeof(*v))) == NULL ||
+	    (ins = calloc(res->nedits, sizeof(*ins))) == NULL ||
+	    (chg = calloc(res->nedits, sizeof(*chg))) == NULL)
+		goto nomem;
+	for (i = 0; i < res->nedits; i++) {
+		const struct engine_edit *e = &res->edits[i];
+
+		if (e->op == ENGINE_INSERT) {
+			ins[nins].e = e;
+			ins[nins++].idx = i;
+		} else if ((e->op == ENGINE_CHANGE || e->op == ENGINE_DELETE) &&
+		    e->pos < nheaders) {
+			chg[nchg].e = e;
+			chg[nchg++].idx = i;
+		}
+	}
+	qsort(ins, nins, sizeof(*ins), engine_cmp_insert);
+	qsort(chg, nchg, sizeof(*chg), engine_cmp_change);
+
+	/* Inserts, top-down: each lands below the ones placed before. */
+	for (i = 0; i < nins; i++) {
+		if (ins[i].e->pos > (size_t)INT_MAX - hidden - i)
+			goto nomem;
+		m = &v[n++];
+		m->kind = ENGINE_MOP_INSHEADER;
+		m->index = (int)(ins[i].e->pos + hidden + i);
+		m->name = ins[i].e->name;
+		m->value = ins[i].e->value;
+	}
+
+	/* Changes and deletes, per name, bottom-up. */
+	for (i = 0; i < nchg; i++) {
+		const struct engine_edit *e = chg[i].e;
+		const char *name = hdrs[e->pos].name;
+
+		for (occ = 0, j = 0; j <= e->pos; j++)
+			if (strcasecmp(hdrs[j].name, name) == 0)
+				occ++;
+		for (k = 0; k < nins; k++)
+			if (ins[k].e->pos <= e->pos &&
+			    strcasecmp(ins[k].e->name, name) == 0)
+				occ++;
+		m = &v[n++];
+		m->kind = ENGINE_MOP_CHGHEADER;
+		m->index = (int)occ;
+		m->name = name;
+		m->value = e->op == ENGINE_DELETE ? NULL : e->value;
+	}
+
+	/* Adds, in order. */
+	for (i = 0; i < res->nedits; i++) {
+		if (res->edits[i].op != ENGINE_ADD)
+			continue;
+		m = &v[n++];
+		m->kind = ENGINE_MOP_ADDHEADER;
+		m->index = 0;
+		m->name = res->edits[i].name;
+		m->value = res->edits[i].value;
+	}
+	free(ins);
+	free(chg);
+	*ops = v;
+	*nops = n;
+	return (0);
+
+nomem:
+	free(v);
+	free(ins);
+	free(chg);
+	return (-1);
+}
+
+/* engine_apply - the header list after the edits */
+int
+engine_apply(const struct engine_header *hdrs, size_t nheaders,
+    const struct engine_result *res, struct engine_header **out, size_t *nout)
+{
+	struct engine_header *v;
+	size_t i, j, n = 0, max = nheaders + res->nedits;
+	const struct engine_edit *e, *fate;
+
+	*out = NULL;
+	*nout = 0;
+	if ((v = calloc(max ? max : 1, sizeof(*v))) == NULL)
+		return (-1);
+	for (i = 0; i <= nheaders; i++) {
+		fate = NULL;
+		for (j = 0; j < res->nedits; j++) {
+			e = &res->edits[j];
+			if (e->pos != i)
+				continue;
+			if (e->op == ENGINE_INSERT) {
+				v[n].name = e->name;
+				v[n++].value = e->value;
+			} else if (e->op == ENGINE_CHANGE ||
+			    e->op == ENGINE_DELETE)
+				fate = e;
+		}
+		if (i == nheaders)
+			break;
+		if (fate != NULL && fate->op == ENGINE_DELETE)
+			continue;
+		v[n].name = hdrs[i].name;
+		v[n++].value = fate != NULL ? fate->value : hdrs[i].value;
+	}
+	for (j = 0; j < res->nedits; j++) {
+		e = &res->edits[j];
+		if (e->op == ENGINE_ADD) {
+			v[n].name = e->name;
+			v[n++].value = e->value;
+		}
+	}
+	*out = v;
+	*nout = n;
+	return (0);
+}
