@@ -81,6 +81,8 @@ struct config_key {
 	size_t	offset;			/* into struct config */
 	char	opt;			/* command-line short option, 0: none */
 	const char *help;
+	size_t	size;			/* sizeof the field (UINT: 4 or 8) */
+	unsigned long max;		/* UINT: largest value, 0: the type's */
 };
 
 extern const struct config_key config_keys[];
