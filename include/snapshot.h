@@ -16,13 +16,15 @@
 #ifndef PM_SNAPSHOT_H
 #define PM_SNAPSHOT_H
 
+#include <stdatomic.h>
+
 #include "config.h"
 #include "pseudonym.h"
 #include "rules.h"
 #include "util.h"
 
 struct snapshot {
-	unsigned refs;			/* atomic */
+	atomic_uint refs;		/* snapshot_ref/unref only */
 	unsigned long generation;	/* set by whoever installs it */
 	struct config *conf;
 	struct ruleset *rules;
