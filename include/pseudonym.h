@@ -7,7 +7,7 @@
 /*	#include "pseudonym.h"
 /* DESCRIPTION
 /*	pseudonym_key_load() reads a secret key file (at least 16 bytes of
-/*	secret; surrounding white space of a text key is not part of it).
+/*	secret; trailing white space of a text key is not part of it).
 /*	It refuses a file that is readable or writable by "other" users.
 /*	The key id is the first 8 hex digits of SHA-256(secret): a new key
 /*	gives new ids, so tokens name the key that made them.
