@@ -385,7 +385,7 @@ int
 rules_expand(const char *text, const char *subject, const PCRE2_SIZE *ovector,
     uint32_t npairs, struct pm_buf *out)
 {
-	const char *p, *name, *end, *lit;
+	const char *p, *name, *end, *lit, *dollar;
 	char open, close;
 	size_t len, i;
 	unsigned long n;
@@ -396,6 +396,7 @@ rules_expand(const char *text, const char *subject, const PCRE2_SIZE *ovector,
 	for (p = lit = text; *p; p++) {
 		if (*p != '$')
 			continue;
+		dollar = p;
 		if (pm_buf_append(out, lit, (size_t)(p - lit)) < 0)
 			return (-1);
 		if (p[1] == '$') {
@@ -436,12 +437,8 @@ rules_expand(const char *text, const char *subject, const PCRE2_SIZE *ovector,
 				break;
 		if (len == 0 || i < len || len > 3) {
 			/* Not a reference (never loaded): keep as written. */
-			if (pm_buf_append(out,
-			        name -
-			            (len == 0 ? 1 : (name[-1] == '$' ? 1 : 2)),
-			        (size_t)(lit - name) +
-			            (len == 0 ? 1
-			                      : (name[-1] == '$' ? 1 : 2))) < 0)
+			if (pm_buf_append(out, dollar, (size_t)(lit - dollar)) <
+			    0)
 				return (-1);
 			continue;
 		}

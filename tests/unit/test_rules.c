@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "rules.h"
@@ -67,8 +68,9 @@ load_error(const char *text)
 }
 
 /*
- * first_match - seq of the first rule (in seq order, ignoring dispatch)
- * that matches the header "Name:value"; -1 when none; -2 on error.
+ * first_match - seq of the first rule (in seq order) whose rule->header
+ * is NULL or the header's name and that matches the header "Name:value";
+ * -1 when none; -2 on error.
  */
 static int
 first_match_sess(
@@ -84,6 +86,13 @@ first_match_sess(
 	md = pcre2_match_data_create(rules_max_captures(rs) + 1, NULL);
 	ck_assert_ptr_nonnull(md);
 	for (i = 0; i < rules_count(rs); i++) {
+		/* What dispatch does: a named rule sees only its header. */
+		if (rules_get(rs, i)->header != NULL &&
+		    (strlen(rules_get(rs, i)->header) !=
+		            (size_t)(colon - hdr) ||
+		        strncasecmp(rules_get(rs, i)->header, hdr,
+		            (size_t)(colon - hdr)) != 0))
+			continue;
 		rc = rules_match(rs, rules_get(rs, i), hdr, strlen(hdr), value,
 		    strlen(value), sess, md, &err);
 		if (rc < 0) {
@@ -986,6 +995,506 @@ START_TEST(several_files_continue_seqs)
 }
 END_TEST
 
+START_TEST(expand_keeps_malformed_references_literally)
+{
+	struct pm_buf out = PM_BUF_INIT;
+
+	ck_assert_int_eq(rules_expand("a $x ${} $(1 $", "x", NULL, 0, &out), 0);
+	ck_assert_str_eq(out.s, "a $x ${} $(1 $");
+	pm_buf_free(&out);
+}
+END_TEST
+
+/*
+ * Native rules.
+ */
+
+START_TEST(native_actions_parse)
+{
+	struct ruleset *rs =
+	    load("remove User-Agent\n"
+	         "replace X-Mailer with \"hidden\"\n"
+	         "replace Subject /^(\\s*)secret/ with \"${1}public\"\n"
+	         "redact Received /from \\S+/\n"
+	         "redact Received /by (\\S+)/ with \"by [$1]\"\n"
+	         "pseudonymize X-Originating-IP /[0-9.]+/\n"
+	         "add X-Privacy with \"scrubbed\"\n"
+	         "log *\n"
+	         "keep Received /by mx\\.example\\.org/\n"
+	         "REMOVE X-Upper\n");
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_eq(diagtext, "");
+	ck_assert_uint_eq(rules_count(rs), 10);
+	ck_assert_int_eq(rules_get(rs, 0)->action, RULES_REMOVE);
+	ck_assert_str_eq(rules_get(rs, 0)->name, "User-Agent");
+	ck_assert_str_eq(rules_get(rs, 0)->header, "user-agent");
+	ck_assert_ptr_null(rules_get(rs, 0)->pat.re);
+	ck_assert_ptr_null(rules_get(rs, 0)->text);
+	ck_assert_int_eq(rules_get(rs, 0)->subject, RULES_SUBJ_VALUE);
+	ck_assert_str_eq(rules_get(rs, 0)->action_word, "remove");
+	ck_assert_int_eq(rules_get(rs, 1)->action, RULES_REPLACE_VALUE);
+	ck_assert_str_eq(rules_get(rs, 1)->text, "hidden");
+	ck_assert_int_eq(rules_get(rs, 2)->action, RULES_REPLACE_VALUE);
+	ck_assert_uint_eq(rules_get(rs, 2)->pat.ncapture, 1);
+	ck_assert_int_eq(rules_get(rs, 3)->action, RULES_REDACT);
+	ck_assert_str_eq(rules_get(rs, 3)->text, "");
+	ck_assert_str_eq(rules_get(rs, 4)->text, "by [$1]");
+	ck_assert_int_eq(rules_get(rs, 5)->action, RULES_PSEUDONYMIZE);
+	ck_assert_ptr_null(rules_get(rs, 5)->text);
+	ck_assert_int_eq(rules_get(rs, 6)->action, RULES_ADD);
+	ck_assert_str_eq(rules_get(rs, 6)->header, "x-privacy");
+	ck_assert_str_eq(rules_get(rs, 6)->name, "X-Privacy");
+	ck_assert_str_eq(rules_get(rs, 6)->text, "scrubbed");
+	ck_assert_int_eq(rules_get(rs, 7)->action, RULES_LOG);
+	ck_assert_ptr_null(rules_get(rs, 7)->header);
+	ck_assert_str_eq(rules_get(rs, 7)->name, "*");
+	ck_assert_int_eq(rules_get(rs, 8)->action, RULES_STOP);
+	ck_assert_int_eq(rules_get(rs, 9)->action, RULES_REMOVE);
+	ck_assert_str_eq(rules_get(rs, 9)->action_word, "remove");
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_pattern_sees_the_value_only)
+{
+	struct ruleset *rs = load("remove Subject /^ secret$/\n"
+	                          "remove Subject /^Subject:/\n");
+	char *s;
+
+	ck_assert_int_eq(first_match(rs, "Subject: secret"), 0);
+	ck_assert_int_eq(first_match(rs, "Subject: other"), -1);
+	rules_unref(rs);
+	rs = load("replace Subject /^\\s*(\\w+)/ with \"[$1]\"\n");
+	s = expand(rs, 0, "Subject: hello world");
+	ck_assert_str_eq(s, "[hello]");
+	free(s);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_pattern_flags_as_in_pcre_table)
+{
+	struct ruleset *rs = load("remove X-A /abc/\n"
+	                          "remove X-B /abc/i\n"
+	                          "remove X-C /a.c/\n"
+	                          "remove X-D /a.c/s\n");
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_int_eq(first_match(rs, "X-A: ABC"), 0);
+	ck_assert_int_eq(first_match(rs, "X-B: ABC"), -1);
+	ck_assert_int_eq(first_match(rs, "X-C: a\nc"), 2);
+	ck_assert_int_eq(first_match(rs, "X-D: a\nc"), -1);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_text_escapes)
+{
+	struct ruleset *rs =
+	    load("replace X-A with \"say \\\"hi\\\" \\\\ \\n $$\"\n");
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_eq(rules_get(rs, 0)->text, "say \"hi\" \\ \\n $$");
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_options_parse)
+{
+	struct ruleset *rs =
+	    load("redact Received /x/ continue\n"
+	         "remove X-A log-only\n"
+	         "replace X-B with \"y\" force continue log-only\n"
+	         "remove X-C when tls force\n");
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_eq(diagtext, "");
+	ck_assert_uint_eq(rules_get(rs, 0)->flags, RULES_F_CONTINUE);
+	ck_assert_uint_eq(rules_get(rs, 1)->flags, RULES_F_LOGONLY);
+	ck_assert_uint_eq(rules_get(rs, 2)->flags,
+	    RULES_F_FORCE | RULES_F_CONTINUE | RULES_F_LOGONLY);
+	ck_assert_uint_eq(rules_get(rs, 3)->flags, RULES_F_FORCE);
+	ck_assert_int_eq(rules_get(rs, 3)->when->kind, RULES_C_TLS);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_condition_tree)
+{
+	struct ruleset *rs =
+	    load("remove X-A when authenticated or local and not tls\n"
+	         "remove X-B when (authenticated or local) and not (tls)\n"
+	         "remove X-C when not not local\n");
+	const struct rules_cond *c;
+
+	ck_assert_ptr_nonnull(rs);
+	/* and binds tighter than or. */
+	c = rules_get(rs, 0)->when;
+	ck_assert_int_eq(c->kind, RULES_C_OR);
+	ck_assert_int_eq(c->a->kind, RULES_C_AUTHENTICATED);
+	ck_assert_int_eq(c->b->kind, RULES_C_AND);
+	ck_assert_int_eq(c->b->a->kind, RULES_C_LOCAL);
+	ck_assert_int_eq(c->b->b->kind, RULES_C_NOT);
+	ck_assert_int_eq(c->b->b->a->kind, RULES_C_TLS);
+	c = rules_get(rs, 1)->when;
+	ck_assert_int_eq(c->kind, RULES_C_AND);
+	ck_assert_int_eq(c->a->kind, RULES_C_OR);
+	ck_assert_int_eq(c->b->kind, RULES_C_NOT);
+	c = rules_get(rs, 2)->when;
+	ck_assert_int_eq(c->kind, RULES_C_NOT);
+	ck_assert_int_eq(c->a->kind, RULES_C_NOT);
+	ck_assert_int_eq(c->a->a->kind, RULES_C_LOCAL);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_condition_lists)
+{
+	struct ruleset *rs =
+	    load("remove X-A when service submission,smtps\n"
+	         "remove X-B when port 587, 465\n"
+	         "remove X-C when client 192.0.2.0/24,2001:db8::/32,10.1.2.3,"
+	         "[::1]\n"
+	         "remove X-D when login alice,bob\n"
+	         "remove X-E when login /^adm/\n"
+	         "remove X-F when sender-domain Example.ORG,.example.net\n");
+	const struct rules_cond *c;
+	char buf[64];
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_eq(diagtext, "");
+	c = rules_get(rs, 0)->when;
+	ck_assert_int_eq(c->kind, RULES_C_SERVICE);
+	ck_assert_uint_eq(c->nnames, 2);
+	ck_assert_str_eq(c->names[0], "submission");
+	ck_assert_str_eq(c->names[1], "smtps");
+	c = rules_get(rs, 1)->when;
+	ck_assert_int_eq(c->kind, RULES_C_PORT);
+	ck_assert_uint_eq(c->nnames, 2);
+	ck_assert_str_eq(c->names[1], "465");
+	c = rules_get(rs, 2)->when;
+	ck_assert_int_eq(c->kind, RULES_C_CLIENT);
+	ck_assert_uint_eq(c->ncidrs, 4);
+	ck_assert_int_eq(c->cidrs[0].family, AF_INET);
+	ck_assert_uint_eq(c->cidrs[0].prefix, 24);
+	inet_ntop(AF_INET, c->cidrs[0].addr, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.0.2.0");
+	ck_assert_int_eq(c->cidrs[1].family, AF_INET6);
+	ck_assert_uint_eq(c->cidrs[1].prefix, 32);
+	ck_assert_uint_eq(c->cidrs[2].prefix, 32);
+	ck_assert_int_eq(c->cidrs[3].family, AF_INET6);
+	ck_assert_uint_eq(c->cidrs[3].prefix, 128);
+	c = rules_get(rs, 3)->when;
+	ck_assert_int_eq(c->kind, RULES_C_LOGIN);
+	ck_assert_uint_eq(c->nnames, 2);
+	ck_assert_ptr_null(c->re);
+	c = rules_get(rs, 4)->when;
+	ck_assert_int_eq(c->kind, RULES_C_LOGIN);
+	ck_assert_ptr_nonnull(c->re);
+	c = rules_get(rs, 5)->when;
+	ck_assert_int_eq(c->kind, RULES_C_SENDER_DOMAIN);
+	ck_assert_str_eq(c->names[0], "example.org");
+	ck_assert_str_eq(c->names[1], ".example.net");
+	rules_unref(rs);
+}
+END_TEST
+
+/* cond_of - evaluate the condition of rule 0 of "remove X when COND" */
+static int
+cond_of(const char *cond, const struct pm_session *s)
+{
+	char text[512];
+	struct ruleset *rs;
+	int rc;
+
+	snprintf(text, sizeof(text), "remove X when %s\n", cond);
+	rs = load(text);
+	ck_assert_msg(rs != NULL, "%s", diagtext);
+	rc = rules_cond_eval(rules_get(rs, 0)->when, s);
+	rules_unref(rs);
+	return (rc);
+}
+
+START_TEST(native_condition_evaluation)
+{
+	struct pm_session s;
+
+	session_init(&s);
+	ck_assert_int_eq(rules_cond_eval(NULL, &s), 1);
+	ck_assert_int_eq(cond_of("authenticated", &s), 0);
+	ck_assert_int_eq(cond_of("not authenticated", &s), 1);
+	ck_assert_int_eq(cond_of("tls", &s), 0);
+	ck_assert_int_eq(cond_of("local", &s), 0);
+	ck_assert_int_eq(cond_of("client 0.0.0.0/0", &s), 0);
+	ck_assert_int_eq(cond_of("service submission", &s), 0);
+	ck_assert_int_eq(cond_of("port 587", &s), 0);
+	ck_assert_int_eq(cond_of("sender-domain example.org", &s), 0);
+	ck_assert_int_eq(cond_of("login alice", &s), 0);
+	ck_assert_int_eq(cond_of("login /./", &s), 0);
+
+	session_set_macro(&s, "{auth_authen}", "alice");
+	session_set_macro(&s, "{tls_version}", "TLSv1.3");
+	session_set_macro(&s, "{daemon_name}", "submission");
+	session_set_macro(&s, "{daemon_port}", "587");
+	session_set_macro(&s, "{mail_addr}", "alice@Mail.Example.ORG");
+	session_set_macro(&s, "client_addr", "192.0.2.77");
+	session_set_macro(&s, "client_port", "40000");
+	ck_assert_int_eq(cond_of("authenticated", &s), 1);
+	ck_assert_int_eq(cond_of("tls", &s), 1);
+	ck_assert_int_eq(cond_of("local", &s), 0);
+	ck_assert_int_eq(cond_of("service smtps,submission", &s), 1);
+	ck_assert_int_eq(cond_of("service Submission", &s), 0);
+	ck_assert_int_eq(cond_of("port 465,587", &s), 1);
+	ck_assert_int_eq(cond_of("port 25", &s), 0);
+	ck_assert_int_eq(cond_of("client 192.0.2.0/24", &s), 1);
+	ck_assert_int_eq(cond_of("client 192.0.2.64/26", &s), 1);
+	ck_assert_int_eq(cond_of("client 192.0.2.0/26", &s), 0);
+	ck_assert_int_eq(cond_of("client 192.0.2.77", &s), 1);
+	ck_assert_int_eq(cond_of("client ::/0", &s), 0);
+	ck_assert_int_eq(cond_of("login bob,alice", &s), 1);
+	ck_assert_int_eq(cond_of("login Alice", &s), 0);
+	ck_assert_int_eq(cond_of("login /^AL/", &s), 1);
+	ck_assert_int_eq(cond_of("login /^AL/i", &s), 0);
+	ck_assert_int_eq(cond_of("sender-domain example.org", &s), 0);
+	ck_assert_int_eq(cond_of("sender-domain mail.example.org", &s), 1);
+	ck_assert_int_eq(cond_of("sender-domain .example.org", &s), 1);
+	ck_assert_int_eq(cond_of("sender-domain .mail.example.org", &s), 1);
+	ck_assert_int_eq(cond_of("sender-domain .ample.org", &s), 0);
+	ck_assert_int_eq(cond_of("authenticated and tls and not local", &s), 1);
+	ck_assert_int_eq(cond_of("local or (tls and port 25)", &s), 0);
+	ck_assert_int_eq(cond_of("local or not (tls and port 25)", &s), 1);
+
+	session_set_macro(&s, "client_addr", "2001:db8::5");
+	ck_assert_int_eq(cond_of("client 192.0.2.0/24", &s), 0);
+	ck_assert_int_eq(cond_of("client 2001:db8::/32", &s), 1);
+	ck_assert_int_eq(cond_of("client 2001:db8:1::/48", &s), 0);
+	ck_assert_int_eq(cond_of("client ::/0", &s), 1);
+	session_free(&s);
+}
+END_TEST
+
+START_TEST(native_condition_local_submission)
+{
+	struct pm_session s;
+
+	session_init(&s);
+	session_set_macro(&s, "client_addr", "127.0.0.1");
+	session_set_macro(&s, "client_port", "0");
+	ck_assert_int_eq(cond_of("local", &s), 1);
+	ck_assert_int_eq(cond_of("local or authenticated", &s), 1);
+	session_free(&s);
+}
+END_TEST
+
+START_TEST(native_rule_condition_gates_match)
+{
+	struct ruleset *rs =
+	    load("remove Received /from/ when authenticated\n"
+	         "remove Received /from/ when not authenticated\n");
+	struct pm_session s;
+
+	session_init(&s);
+	ck_assert_int_eq(first_match_sess(rs, "Received: from x", &s), 1);
+	session_set_macro(&s, "{auth_authen}", "alice");
+	ck_assert_int_eq(first_match_sess(rs, "Received: from x", &s), 0);
+	ck_assert_int_eq(first_match_sess(rs, "Received: by x", &s), -1);
+	session_free(&s);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_rule_inside_if_gets_guards)
+{
+	struct ruleset *rs = load("if /^Received:.*Authenticated sender/\n"
+	                          "redact * /from \\S+/ with \"from hidden\"\n"
+	                          "endif\n");
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(rules_get(rs, 0)->nguards, 1);
+	ck_assert_str_eq(rules_get(rs, 0)->header, "received");
+	ck_assert_int_eq(first_match(rs,
+	                     "Received: from a (Authenticated "
+	                     "sender: x)"),
+	    0);
+	ck_assert_int_eq(first_match(rs, "Received: from a by b"), -1);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_and_header_checks_mix)
+{
+	struct ruleset *rs = load("/^User-Agent:/ IGNORE\n"
+	                          "remove X-Mailer\n"
+	                          "/^X-Mailer:/ WARN never reached\n");
+
+	ck_assert_int_eq(first_match(rs, "X-Mailer: foo"), 1);
+	ck_assert_int_eq(first_match(rs, "User-Agent: foo"), 0);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(native_errors)
+{
+	static const struct {
+		const char *text;
+		const char *error;
+	} cases[] = {
+	    {"delete X-A\n",
+	        "t.rules:1: unknown action \"delete\" "
+	        "(expected remove, replace, redact, pseudonymize, add, log "
+	        "or keep; or a header_checks line: /pattern/ ACTION) "
+	        "(column 1)"},
+	    {"remove\n",
+	        "t.rules:1: expected a header name or \"*\" after "
+	        "\"remove\" but found the end of the line (column 7)"},
+	    {"remove Subject: /x/\n",
+	        "t.rules:1: bad header name "
+	        "\"Subject:\" (printable characters without \":\", or \"*\" "
+	        "for any header) (column 8)"},
+	    {"replace X-A\n",
+	        "t.rules:1: \"replace\" needs a text: "
+	        "replace HEADER [/pattern/] with \"TEXT\""},
+	    {"replace X-A /a/\n",
+	        "t.rules:1: \"replace\" needs a text: "
+	        "replace HEADER [/pattern/] with \"TEXT\""},
+	    {"redact X-A with \"x\"\n",
+	        "t.rules:1: \"redact\" needs a "
+	        "pattern: redact HEADER /pattern/ [with \"TEXT\"]"},
+	    {"pseudonymize X-A\n",
+	        "t.rules:1: \"pseudonymize\" needs a "
+	        "pattern: pseudonymize HEADER /pattern/"},
+	    {"pseudonymize X-A /a/ with \"x\"\n",
+	        "t.rules:1: "
+	        "\"pseudonymize\" takes no text: every match becomes a "
+	        "pseudonym (column 27)"},
+	    {"add X-A /a/ with \"x\"\n",
+	        "t.rules:1: \"add\" takes no "
+	        "pattern: add HEADER with \"TEXT\" (column 9)"},
+	    {"add * with \"x\"\n",
+	        "t.rules:1: \"add\" needs a header "
+	        "name, not \"*\""},
+	    {"add X-A\n",
+	        "t.rules:1: \"add\" needs a text: add HEADER with "
+	        "\"TEXT\""},
+	    {"if /^A:/\nadd X-A with \"x\"\nendif\n",
+	        "t.rules:2: \"add\" "
+	        "cannot be used inside if ... endif: it runs once per "
+	        "message, not per header"},
+	    {"remove X-A with \"x\"\n",
+	        "t.rules:1: \"remove\" takes no "
+	        "text (\"with\") (column 17)"},
+	    {"keep X-A with \"x\"\n",
+	        "t.rules:1: \"keep\" takes no text "
+	        "(\"with\") (column 15)"},
+	    {"log X-A with \"x\"\n",
+	        "t.rules:1: \"log\" takes no text "
+	        "(\"with\") (column 14)"},
+	    {"replace X-A with x\n",
+	        "t.rules:1: expected a double-quoted "
+	        "text after \"with\" but found \"x\" (column 18)"},
+	    {"replace X-A with \"abc\n",
+	        "t.rules:1: unterminated text: "
+	        "missing closing '\"' (column 18)"},
+	    {"replace X-A with \"$1\"\n",
+	        "t.rules:1: \"$1\" needs a "
+	        "pattern with capture groups (column 18)"},
+	    {"replace X-A /(a)/ with \"$2\"\n",
+	        "t.rules:1: \"$2\" refers "
+	        "to a capture group the pattern does not have (it has 1) "
+	        "(column 24)"},
+	    {"replace X-A /a/ with \"$x\"\n",
+	        "t.rules:1: \"$x\" is not a "
+	        "capture number (use $1..$9 or ${n}; $$ for a literal $) "
+	        "(column 22)"},
+	    {"remove X-A /a\n",
+	        "t.rules:1: unterminated pattern: no "
+	        "closing \"/\" (column 12)"},
+	    {"remove X-A /a/q\n",
+	        "t.rules:1: unknown pattern flag \"q\" "
+	        "(valid flags: i m s x A E U) (column 15)"},
+	    {"remove X-A /(/\n",
+	        "t.rules:1: bad pattern: missing closing "
+	        "parenthesis (column 14)"},
+	    {"remove X-A now\n",
+	        "t.rules:1: unknown option \"now\" "
+	        "(expected with \"TEXT\", when CONDITION, continue, log-only "
+	        "or force) (column 12)"},
+	    {"remove X-A when tls now\n",
+	        "t.rules:1: unknown option "
+	        "\"now\" (expected with \"TEXT\", continue, log-only or force) "
+	        "(column 21)"},
+	    {"remove X-A when\n",
+	        "t.rules:1: bad condition: expected "
+	        "authenticated, local, tls, service, port, client, login, "
+	        "sender-domain, \"not\" or \"(\" but found the end of the line "
+	        "(column 16)"},
+	    {"remove X-A when tls and\n",
+	        "t.rules:1: bad condition: "
+	        "expected authenticated, local, tls, service, port, client, "
+	        "login, sender-domain, \"not\" or \"(\" but found the end of "
+	        "the line (column 24)"},
+	    {"remove X-A when authenticaded\n",
+	        "t.rules:1: bad condition: "
+	        "expected authenticated, local, tls, service, port, client, "
+	        "login, sender-domain, \"not\" or \"(\" but found "
+	        "\"authenticaded\" (column 17)"},
+	    {"remove X-A when (tls or local\n",
+	        "t.rules:1: bad condition: "
+	        "expected \")\" but found the end of the line (column 30)"},
+	    {"remove X-A when tls)\n",
+	        "t.rules:1: bad condition: \")\" "
+	        "without a matching \"(\" (column 20)"},
+	    {"remove X-A when service\n",
+	        "t.rules:1: bad condition: "
+	        "expected a list after \"service\" (e.g. service submission) "
+	        "but found the end of the line (column 24)"},
+	    {"remove X-A when port 587,,465\n",
+	        "t.rules:1: bad condition: "
+	        "empty element in the list after \"port\" (column 26)"},
+	    {"remove X-A when port 70000\n",
+	        "t.rules:1: bad condition: "
+	        "port \"70000\" is not a number from 0 to 65535 (column 22)"},
+	    {"remove X-A when client 10.0.0.0/33\n",
+	        "t.rules:1: bad CIDR "
+	        "\"10.0.0.0/33\": prefix length \"33\" must be a number from "
+	        "0 to 32 (column 24)"},
+	    {"remove X-A when client 2001:db8::/129\n",
+	        "t.rules:1: bad "
+	        "CIDR \"2001:db8::/129\": prefix length \"129\" must be a "
+	        "number from 0 to 128 (column 24)"},
+	    {"remove X-A when client 10.0.0.1/8\n",
+	        "t.rules:1: bad CIDR "
+	        "\"10.0.0.1/8\": address has bits set beyond the prefix "
+	        "length /8 (did you mean 10.0.0.0/8?) (column 24)"},
+	    {"remove X-A when client 2001:db8::1/64\n",
+	        "t.rules:1: bad "
+	        "CIDR \"2001:db8::1/64\": address has bits set beyond the "
+	        "prefix length /64 (did you mean 2001:db8::/64?) (column 24)"},
+	    {"remove X-A when client example.org\n",
+	        "t.rules:1: bad CIDR "
+	        "\"example.org\": \"example.org\" is not an IPv4 or IPv6 "
+	        "address (column 24)"},
+	    {"remove X-A when client 10.0.0.0/\n",
+	        "t.rules:1: bad CIDR "
+	        "\"10.0.0.0/\": prefix length \"\" must be a number from 0 "
+	        "to 32 (column 24)"},
+	    {"remove X-A when login /(/\n",
+	        "t.rules:1: bad pattern: "
+	        "missing closing parenthesis (column 25)"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_msg(
+		    load(cases[i].text) == NULL, "%s loaded", cases[i].text);
+		ck_assert_msg(strcmp(diagtext, cases[i].error) == 0,
+		    "%s:\n got: %s\nwant: %s", cases[i].text, diagtext,
+		    cases[i].error);
+	}
+}
+END_TEST
+
 /* rules_suite - all tests */
 static Suite *
 rules_suite(void)
@@ -995,6 +1504,7 @@ rules_suite(void)
 	TCase *er = tcase_create("errors");
 	TCase *di = tcase_create("dispatch");
 	TCase *mi = tcase_create("misc");
+	TCase *na = tcase_create("native");
 
 	tcase_add_test(hc, seed_lines_load_and_match_the_right_headers);
 	tcase_add_test(hc, first_match_wins);
@@ -1019,6 +1529,7 @@ rules_suite(void)
 	tcase_add_test(hc, replace_expands_captures);
 	tcase_add_test(hc, unset_capture_expands_to_nothing);
 	tcase_add_test(hc, expand_without_captures_copies_text);
+	tcase_add_test(hc, expand_keeps_malformed_references_literally);
 	tcase_add_test(hc, unusable_actions_are_skipped_with_warning);
 	tcase_add_test(hc, unusable_action_is_error_when_strict);
 	tcase_add_test(hc, text_after_ignore_is_warned_about);
@@ -1046,6 +1557,21 @@ rules_suite(void)
 	tcase_add_test(di, dispatch_lists_in_evaluation_order);
 	tcase_add_test(di, dispatch_scales_to_many_names);
 	suite_add_tcase(s, di);
+
+	tcase_add_test(na, native_actions_parse);
+	tcase_add_test(na, native_pattern_sees_the_value_only);
+	tcase_add_test(na, native_pattern_flags_as_in_pcre_table);
+	tcase_add_test(na, native_text_escapes);
+	tcase_add_test(na, native_options_parse);
+	tcase_add_test(na, native_condition_tree);
+	tcase_add_test(na, native_condition_lists);
+	tcase_add_test(na, native_condition_evaluation);
+	tcase_add_test(na, native_condition_local_submission);
+	tcase_add_test(na, native_rule_condition_gates_match);
+	tcase_add_test(na, native_rule_inside_if_gets_guards);
+	tcase_add_test(na, native_and_header_checks_mix);
+	tcase_add_test(na, native_errors);
+	suite_add_tcase(s, na);
 
 	tcase_add_test(mi, match_limit_hit_returns_error_with_file_line);
 	tcase_add_test(mi, depth_limit_hit_returns_error_with_file_line);
