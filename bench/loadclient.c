@@ -5,8 +5,8 @@
 /*	milter protocol load generator: plays the MTA side, as Postfix does
 /* SYNOPSIS
 /*	loadclient -s SOCKET [-c CONNS] [-m MSGS] [-d SECONDS] [-n PER_SESSION]
-/*		[-k] [-A EVERY] [-p PID] [-H MILLISECONDS] [-b BODYBYTES]
-/*		[-l LABEL] [-v]
+/*		[-k] [-A EVERY] [-p PID] [-H MILLISECONDS [-W LOGFILE]]
+/*		[-b BODYBYTES] [-l LABEL] [-v]
 /* DESCRIPTION
 /*	loadclient speaks the Sendmail 8 milter protocol, version 6, over a
 /*	unix socket, exactly as an MTA does: it offers every protocol step
@@ -41,7 +41,11 @@
 /*	system) used by PID and all its descendants during the run, and
 /*	their summed peak RSS (VmHWM), are reported: a supervisor with a
 /*	worker child is measured as a whole. With -H MS, SIGHUP is sent to
-/*	PID every MS milliseconds while the load runs.
+/*	PID every MS milliseconds while the load runs. With -W LOGFILE (the
+/*	milter's log) each SIGHUP waits for the next "reload: generation"
+/*	line, and the time from SIGHUP to that line is the reload time; the
+/*	next SIGHUP follows MS after the previous one, or at once when the
+/*	reload took longer (the milter then reloads back to back).
 /*
 /*	The result is one line of key=value pairs on stdout:
 /*	label, conns, msgs (completed), secs, msgs_per_s, p50_ms, p99_ms,
@@ -49,7 +53,8 @@
 /*	del, ins, add (per kind, totals), accept, cont (final replies),
 /*	rejected (reject/tempfail/discard/replycode), aborted, errors
 /*	(protocol or I/O failures), hups, cpu_s, cpu_us_per_msg, rss_kib,
-/*	proto (the milter's protocol flags, hex). -v also prints the
+/*	proto (the milter's protocol flags, hex); with -W also reloads,
+/*	reload_p50_ms, reload_max_ms. -v also prints the
 /*	negotiation and the modification requests of the first message on
 /*	stderr.
 /* DIAGNOSTICS
@@ -64,6 +69,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -926,21 +932,89 @@ lc_tree(pid_t root, double *cpu, unsigned long *hwm)
 	return (0);
 }
 
-/* lc_hupper - send SIGHUP to the milter every opts.hup_ms */
+/* Reload timing (-W): a log line per finished reload. */
+#define LC_RELOAD_MARK "reload: generation"
+#define LC_MAX_RELOADS 100000
+
+struct lc_reloads {
+	unsigned long hups; /* SIGHUPs sent */
+	double ms[LC_MAX_RELOADS]; /* SIGHUP to log line, per reload */
+	size_t n;
+	int fd; /* the log, -1: not timing */
+	char tail[64]; /* carry-over between reads */
+	size_t ntail;
+};
+
+/* lc_log_marks - read what the log gained; count reload lines in it */
+static unsigned
+lc_log_marks(struct lc_reloads *r)
+{
+	char buf[65536 + sizeof(r->tail)];
+	size_t ml = strlen(LC_RELOAD_MARK), len;
+	unsigned found = 0;
+	ssize_t n;
+	char *p;
+
+	memcpy(buf, r->tail, r->ntail);
+	while ((n = read(r->fd, buf + r->ntail, 65536)) > 0) {
+		len = r->ntail + (size_t)n;
+		for (p = buf; (p = memmem(p, (size_t)(buf + len - p),
+		                   LC_RELOAD_MARK, ml)) != NULL;
+		     p += ml)
+			found++;
+		r->ntail = len < ml - 1 ? len : ml - 1;
+		memmove(r->tail, buf + len - r->ntail, r->ntail);
+		memcpy(buf, r->tail, r->ntail);
+	}
+	return (found);
+}
+
+/* lc_sleep_ms - sleep ms milliseconds */
+static void
+lc_sleep_ms(double ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1000) * 1e6);
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * lc_hupper - send SIGHUP to the milter every opts.hup_ms. With -W, wait
+ * after each SIGHUP until the log shows the reload done (so SIGHUPs never
+ * pile up: when a reload takes longer than the interval the next one is
+ * sent at once, and the milter reloads back to back) and record the time.
+ */
 static void *
 lc_hupper(void *arg)
 {
-	unsigned long *hups = arg;
-	struct timespec ts;
+	struct lc_reloads *r = arg;
+	double t0, t1;
 
-	ts.tv_sec = opts.hup_ms / 1000;
-	ts.tv_nsec = (long)(opts.hup_ms % 1000) * 1000000L;
+	if (r->fd >= 0)
+		(void)lc_log_marks(r); /* skip what is already there */
+	t1 = t0 = lc_now();
 	while (!lc_stop) {
-		nanosleep(&ts, NULL);
+		lc_sleep_ms(opts.hup_ms - (lc_now() - t0) * 1e3);
 		if (lc_stop)
 			break;
-		if (kill(opts.pid, SIGHUP) == 0)
-			(*hups)++;
+		t0 = lc_now();
+		if (kill(opts.pid, SIGHUP) != 0)
+			break;
+		r->hups++;
+		if (r->fd < 0)
+			continue;
+		while (lc_log_marks(r) == 0) {
+			if (lc_now() - t0 > 30)
+				return (NULL);
+			lc_sleep_ms(0.2);
+		}
+		t1 = lc_now();
+		if (r->n < LC_MAX_RELOADS)
+			r->ms[r->n++] = (t1 - t0) * 1e3;
 	}
 	return (NULL);
 }
@@ -1014,8 +1088,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: loadclient -s SOCKET [-c CONNS] [-m MSGS] [-d SECONDS]"
 	    " [-n PER_SESSION]\n"
-	    "                  [-k] [-A EVERY] [-p PID] [-H MS] [-b BYTES]"
-	    " [-l LABEL] [-v]\n");
+	    "                  [-k] [-A EVERY] [-p PID] [-H MS [-W LOG]]"
+	    " [-b BYTES] [-l LABEL] [-v]\n");
 	exit(64);
 }
 
@@ -1024,9 +1098,9 @@ main(int argc, char **argv)
 {
 	struct lc_conn *conns;
 	pthread_t *tids, hup_tid;
-	unsigned long hups = 0, nmsg = 0, chg = 0, del = 0, ins = 0, add = 0,
-	              other = 0, accept = 0, cont = 0, rej = 0, abrt = 0,
-	              errs = 0;
+	struct lc_reloads *rl;
+	unsigned long nmsg = 0, chg = 0, del = 0, ins = 0, add = 0, other = 0,
+	              accept = 0, cont = 0, rej = 0, abrt = 0, errs = 0;
 	double cpu0 = 0, cpu1 = 0, secs, *all;
 	unsigned long hwm = 0;
 	size_t nall = 0, i;
@@ -1038,7 +1112,12 @@ main(int argc, char **argv)
 	opts.per_session = 1;
 	opts.body_bytes = 4096;
 	opts.label = "milter";
-	while ((ch = getopt(argc, argv, "s:c:m:d:n:kA:p:H:b:l:v")) != -1) {
+	if ((rl = calloc(1, sizeof(*rl))) == NULL) {
+		fprintf(stderr, "loadclient: out of memory\n");
+		return (1);
+	}
+	rl->fd = -1;
+	while ((ch = getopt(argc, argv, "s:c:m:d:n:kA:p:H:W:b:l:v")) != -1) {
 		switch (ch) {
 		case 's':
 			opts.socket = optarg;
@@ -1071,6 +1150,13 @@ main(int argc, char **argv)
 		case 'H':
 			opts.hup_ms = (unsigned)strtoul(optarg, NULL, 10);
 			break;
+		case 'W':
+			if ((rl->fd = open(optarg, O_RDONLY)) < 0) {
+				fprintf(stderr, "loadclient: %s: %s\n", optarg,
+				    strerror(errno));
+				return (1);
+			}
+			break;
 		case 'b':
 			opts.body_bytes = strtoul(optarg, NULL, 10);
 			break;
@@ -1086,7 +1172,8 @@ main(int argc, char **argv)
 	}
 	if (opts.socket == NULL || opts.conns == 0 || opts.conns > 4096 ||
 	    opts.per_session == 0 || opts.body_bytes > 65535 ||
-	    (opts.hup_ms > 0 && opts.pid <= 0) || optind != argc)
+	    (opts.hup_ms > 0 && opts.pid <= 0) ||
+	    (rl->fd >= 0 && opts.hup_ms == 0) || optind != argc)
 		usage();
 	signal(SIGPIPE, SIG_IGN);
 	if ((lc_body = lc_make_body(opts.body_bytes)) == NULL ||
@@ -1109,7 +1196,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (opts.hup_ms > 0 &&
-	    pthread_create(&hup_tid, NULL, lc_hupper, &hups) != 0)
+	    pthread_create(&hup_tid, NULL, lc_hupper, rl) != 0)
 		opts.hup_ms = 0;
 	for (i = 0; i < opts.conns; i++)
 		pthread_join(tids[i], NULL);
@@ -1158,7 +1245,13 @@ main(int argc, char **argv)
 	    lc_pct(all, nall, 50) * 1e3, lc_pct(all, nall, 99) * 1e3,
 	    nall ? all[nall - 1] * 1e3 : 0,
 	    nmsg ? (double)(chg + del + ins + add + other) / nmsg : 0, chg, del,
-	    ins, add, other, accept, cont, rej, abrt, errs, hups);
+	    ins, add, other, accept, cont, rej, abrt, errs, rl->hups);
+	if (rl->fd >= 0) {
+		qsort(rl->ms, rl->n, sizeof(rl->ms[0]), lc_cmp);
+		printf(" reloads=%zu reload_p50_ms=%.1f reload_max_ms=%.1f",
+		    rl->n, lc_pct(rl->ms, rl->n, 50),
+		    rl->n ? rl->ms[rl->n - 1] : 0);
+	}
 	if (have_cpu)
 		printf(" cpu_s=%.2f cpu_us_per_msg=%.1f rss_kib=%lu",
 		    cpu1 - cpu0, nmsg ? (cpu1 - cpu0) * 1e6 / nmsg : 0, hwm);
