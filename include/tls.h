@@ -24,7 +24,8 @@
 /*	    smtp.client-cert=none"
 /*	A plain-text session gives "...; tls=none" (KV) or "x-tls=none"
 /*	(AR). An unknown cipher is written as given and flagged
-/*	("cipher-unknown=yes"). client-cert is "trusted" when the MTA sent
+/*	("cipher-unknown=yes", at the end; its pfs is "yes" for TLSv1.3,
+/*	else "unknown"). client-cert is "trusted" when the MTA sent
 /*	{cert_issuer}/{cert_subject} (Postfix does only for a trusted
 /*	certificate), else "none"; the subject is never written. Values
 /*	from macros are sanitised: only printable ASCII without ';' and
