@@ -47,11 +47,12 @@
 /*	testmsg_run() reads file ("-": standard input; any size that fits
 /*	in memory), fills a session from macros ("NAME=VALUE", see
 /*	session_set_macro()), and builds the engine parameters as the
-/*	milter does at end of message: the rules and key of the snapshot;
-/*	with TLSHeader the TLS header name (forged copies are removed) and,
-/*	unless the session is a local submission, the header value from
-/*	tls_format_header(); the authserv-id; trusted re-injection when
-/*	{daemon_name} is listed in TrustedReinjection. With
+/*	milter does at end of message, with snapshot_engine_params(): the
+/*	rules and key of the snapshot; with TLSHeader the TLS header name
+/*	(forged copies are removed) and, unless the session is a local
+/*	submission, the header value from tls_format_header(); the
+/*	authserv-id; trusted re-injection when {daemon_name} is listed in
+/*	TrustedReinjection. With
 /*	hide_first_received the topmost Received header is not shown to
 /*	the engine (as Postfix and Sendmail hide their own) but is printed
 /*	in its place.
@@ -94,10 +95,10 @@
 
 #include "config.h"
 #include "engine.h"
+#include "params.h"
 #include "session.h"
 #include "snapshot.h"
 #include "testmsg.h"
-#include "tls.h"
 #include "util.h"
 
 /* Where each header came from, for printing untouched headers as read. */
@@ -553,20 +554,6 @@ tm_print(FILE *out, const struct tm_parse *tp, size_t hidx, int hidden,
 	fwrite(m->body, 1, m->bodylen, out);
 }
 
-/* tm_trusted - {daemon_name} listed in TrustedReinjection */
-static int
-tm_trusted(const struct config *conf, const struct pm_session *s)
-{
-	size_t i;
-
-	if (s->daemon_name == NULL)
-		return (0);
-	for (i = 0; i < conf->ntrusted_reinjection; i++)
-		if (strcmp(conf->trusted_reinjection[i], s->daemon_name) == 0)
-			return (1);
-	return (0);
-}
-
 /* testmsg_run - the offline tester; see DESCRIPTION */
 int
 testmsg_run(const struct snapshot *snap, const char *file,
@@ -634,24 +621,11 @@ testmsg_run(const struct snapshot *snap, const char *file,
 		if (!hidden || i != hidx)
 			shown[nshown++] = tp.msg.hdrs[i];
 
-	/* The engine parameters, as the milter builds them. */
-	memset(&ep, 0, sizeof(ep));
-	ep.rules = snap->rules;
-	ep.session = &sess;
-	ep.key = snap->key;
-	ep.authserv_id = snap->authserv_id;
-	ep.trusted_reinjection = tm_trusted(snap->conf, &sess);
-	if (snap->conf->tls_header) {
-		ep.tls_header_name = snap->conf->tls_header_name;
-		if (!session_is_local(&sess)) {
-			if (tls_format_header(&sess,
-			        (enum tls_format)snap->conf->tls_header_format,
-			        snap->authserv_id, &tlsval) < 0) {
-				rc = EX_OSERR;
-				goto done;
-			}
-			ep.tls_header_value = tlsval.s;
-		}
+	/* The engine parameters, exactly as the milter builds them. */
+	if (snapshot_engine_params(snap, &sess, &ep, &tlsval) < 0) {
+		fprintf(err, "privacy-milter: out of memory\n");
+		rc = EX_OSERR;
+		goto done;
 	}
 
 	memset(&perr, 0, sizeof(perr));
