@@ -31,3 +31,11 @@ tests_unit_test_config_LDADD = $(UNIT_LDADD)
 tests_unit_test_testmsg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_testmsg_LDADD = $(UNIT_LDADD)
 endif
+
+# rules.c against Postfix itself: rules_oracle answers what
+# "postmap -hmq - pcre:FILE" answers (skipped without postmap).
+check_PROGRAMS += tests/unit/rules_oracle
+tests_unit_rules_oracle_SOURCES = tests/unit/rules_oracle.c
+tests_unit_rules_oracle_LDADD = $(CORE_LIBS)
+TESTS += tests/unit/test_postfix_compat.sh
+EXTRA_DIST += tests/unit/test_postfix_compat.sh tests/unit/compat
