@@ -15,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "snapshot.h"
 #include "tls.h"
 
 static char tmpdir[64];
@@ -522,6 +524,77 @@ START_TEST(sample_config_shows_the_defaults)
 }
 END_TEST
 
+START_TEST(snapshot_loads_config_rules_and_key)
+{
+	struct pm_diags d = {NULL, 0, 0};
+	struct snapshot *snap;
+	char ov[300], host[256];
+	const char *conf;
+	const char *const ovs[] = {ov};
+
+	write_conf("a.rules", "remove X-Mailer when authenticated\n");
+	write_conf("pm.key", "0123456789abcdef0123456789abcdef\n");
+	snprintf(ov, sizeof(ov), "%s/pm.key", tmpdir);
+	ck_assert_int_eq(chmod(ov, 0600), 0);
+	conf = write_conf("s.conf",
+	    "RulesFile a.rules\n"
+	    "PseudonymKeyFile pm.key\n"
+	    "MatchLimit 777\n");
+	snap = snapshot_load(conf, NULL, 0, &d);
+	ck_assert_str_eq(diags_text(&d), "");
+	ck_assert_ptr_nonnull(snap);
+	ck_assert_uint_eq(atomic_load(&snap->refs), 1);
+	ck_assert_uint_eq(rules_count(snap->rules), 1);
+	ck_assert_uint_eq(rules_opts(snap->rules)->match_limit, 777);
+	ck_assert_ptr_nonnull(snap->key);
+	ck_assert_str_eq(pseudonym_key_id(snap->key), "3eb1bd43");
+	ck_assert_int_eq(gethostname(host, sizeof(host)), 0);
+	ck_assert_str_eq(snap->authserv_id, host);
+	snapshot_ref(snap);
+	ck_assert_uint_eq(atomic_load(&snap->refs), 2);
+	snapshot_unref(snap);
+	snapshot_unref(snap);
+	snapshot_unref(NULL);
+
+	snprintf(ov, sizeof(ov), "AuthservID=mx.example.org");
+	snap = snapshot_load(conf, ovs, 1, &d);
+	ck_assert_ptr_nonnull(snap);
+	ck_assert_str_eq(snap->authserv_id, "mx.example.org");
+	snapshot_unref(snap);
+	pm_diags_free(&d);
+}
+END_TEST
+
+START_TEST(snapshot_refuses_open_key_and_bad_config)
+{
+	struct pm_diags d = {NULL, 0, 0};
+	const char *conf;
+	char key[256], want[512];
+
+	write_conf("a.rules", "remove X-Mailer\n");
+	write_conf("pm.key", "0123456789abcdef0123456789abcdef\n");
+	snprintf(key, sizeof(key), "%s/pm.key", tmpdir);
+	ck_assert_int_eq(chmod(key, 0644), 0);
+	conf = write_conf("s.conf",
+	    "RulesFile a.rules\n"
+	    "PseudonymKeyFile pm.key\n");
+	ck_assert_ptr_null(snapshot_load(conf, NULL, 0, &d));
+	snprintf(want, sizeof(want),
+	    "T/pm.key: pseudonym key is accessible by other users (mode 0644);"
+	    " run \"chmod 600 %s\" (or \"chmod 640\" with the milter's"
+	    " group)\n",
+	    key);
+	ck_assert_str_eq(diags_text(&d), want);
+	pm_diags_free(&d);
+	conf = write_conf("s.conf", "RulesFile a.rules\nDryRun perhaps\n");
+	ck_assert_ptr_null(snapshot_load(conf, NULL, 0, &d));
+	ck_assert_str_eq(diags_text(&d),
+	    "T/s.conf:2: bad value \"perhaps\" for DryRun: expected yes, no,"
+	    " true, false, 1 or 0\n");
+	pm_diags_free(&d);
+}
+END_TEST
+
 /* config_suite - all tests */
 static Suite *
 config_suite(void)
@@ -547,6 +620,8 @@ config_suite(void)
 	tcase_add_test(tc, man_page_describes_every_key);
 	tcase_add_test(tc, sample_config_lists_every_key);
 	tcase_add_test(tc, sample_config_shows_the_defaults);
+	tcase_add_test(tc, snapshot_loads_config_rules_and_key);
+	tcase_add_test(tc, snapshot_refuses_open_key_and_bad_config);
 	suite_add_tcase(s, tc);
 	return (s);
 }
