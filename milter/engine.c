@@ -263,16 +263,20 @@ engine_dkim_collect(struct engine_state *st, const char *v)
 	return (0);
 }
 
+/* engine_cmp_str - qsort: strings, case-insensitively */
+static int
+engine_cmp_str(const void *a, const void *b)
+{
+	return (strcasecmp(*(char *const *)a, *(char *const *)b));
+}
+
 /* engine_dkim_signed - is this header name in some h= tag? */
 static int
 engine_dkim_signed(const struct engine_state *st, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < st->ndkim; i++)
-		if (strcasecmp(st->dkim[i], name) == 0)
-			return (1);
-	return (0);
+	return (st->ndkim > 0 &&
+	    bsearch(&name, st->dkim, st->ndkim, sizeof(*st->dkim),
+	        engine_cmp_str) != NULL);
 }
 
 /*
@@ -801,6 +805,8 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 		if (strcasecmp(hdrs[i].name, "DKIM-Signature") == 0 &&
 		    engine_dkim_collect(&st, hdrs[i].value) < 0)
 			goto out;
+	if (st.ndkim > 0)
+		qsort(st.dkim, st.ndkim, sizeof(*st.dkim), engine_cmp_str);
 
 	/* Our TLS header: the first insert above header 0. */
 	if (params->tls_header_name != NULL &&
@@ -950,11 +956,20 @@ engine_safe_value(
 			prefix = 0;
 		}
 		first = 0;
+		/* An absurd indentation would leave a blank line: one WSP. */
+		for (i = 0; i < n && engine_is_wsp(s[i]); i++)
+			;
+		if (i > ENGINE_FOLD_SOFT) {
+			s += i - 1;
+			n -= i - 1;
+		}
 
 		/* Fold this line. */
 		for (cur = 0; prefix + (n - cur) > ENGINE_FOLD_SOFT;) {
 			best = 0;
-			for (w = cur + 1; w < n; w++) {
+			for (w = cur + 1;
+			     w < n && prefix + (w - cur) <= ENGINE_FOLD_HARD;
+			     w++) {
 				if (!engine_is_wsp(s[w]) ||
 				    engine_is_wsp(s[w - 1]))
 					continue;
@@ -1007,46 +1022,105 @@ out:
 	return (rc);
 }
 
-/* Sort helpers for engine_milter_ops(). */
+/* Sort helpers for engine_milter_ops() and engine_apply(). */
 struct engine_sortkey {
-	const struct engine_edit *e;
+	const char *name; /* header name (case-insensitive) */
+	size_t pos;
 	size_t idx; /* edit order, for ties */
+	const struct engine_edit *e;
 };
 
-/* engine_cmp_insert - by position, then edit order */
+/* engine_cmp_pos - by position, then edit order */
 static int
-engine_cmp_insert(const void *x, const void *y)
+engine_cmp_pos(const void *x, const void *y)
 {
 	const struct engine_sortkey *a = x, *b = y;
 
-	if (a->e->pos != b->e->pos)
-		return (a->e->pos < b->e->pos ? -1 : 1);
+	if (a->pos != b->pos)
+		return (a->pos < b->pos ? -1 : 1);
 	return (a->idx < b->idx ? -1 : a->idx > b->idx);
 }
 
-/* engine_cmp_change - by name, then bottom-up */
+/* engine_cmp_name_up - by name, then top-down */
 static int
-engine_cmp_change(const void *x, const void *y)
+engine_cmp_name_up(const void *x, const void *y)
 {
 	const struct engine_sortkey *a = x, *b = y;
-	int c = strcasecmp(a->e->name, b->e->name);
+	int c = strcasecmp(a->name, b->name);
 
 	if (c != 0)
 		return (c);
-	if (a->e->pos != b->e->pos)
-		return (a->e->pos > b->e->pos ? -1 : 1);
+	return (engine_cmp_pos(x, y));
+}
+
+/* engine_cmp_name_down - by name, then bottom-up */
+static int
+engine_cmp_name_down(const void *x, const void *y)
+{
+	const struct engine_sortkey *a = x, *b = y;
+	int c = strcasecmp(a->name, b->name);
+
+	if (c != 0)
+		return (c);
+	if (a->pos != b->pos)
+		return (a->pos > b->pos ? -1 : 1);
 	return (a->idx < b->idx ? -1 : a->idx > b->idx);
 }
 
-/* engine_milter_ops - order and index the edits for libmilter */
+/*
+ * engine_count_above - in v (sorted by name, then pos), the entries with
+ * this name and a position <= pos
+ */
+static size_t
+engine_count_above(
+    const struct engine_sortkey *v, size_t n, const char *name, size_t pos)
+{
+	size_t lo = 0, hi = n, mid, first;
+	int c;
+
+	/* First entry with the name. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcasecmp(v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	/* First entry past (name, pos). */
+	hi = n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcasecmp(v[mid].name, name);
+		if (c < 0 || (c == 0 && v[mid].pos <= pos))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo - first);
+}
+
+/*
+ * engine_milter_ops - order and index the edits for libmilter
+ *
+ * Inserts go first, top-down: an insert above original header pos lands
+ * at pos + hidden + the inserts already placed (all above it). Then the
+ * changes and deletes, per name bottom-up, so that no index is disturbed
+ * by an earlier delete: the index is the occurrence of the name among
+ * the original headers down to pos, plus the inserted headers of the
+ * same name above pos. Sorting keeps this O(n log n) for a message with
+ * many headers.
+ */
 int
 engine_milter_ops(const struct engine_header *hdrs, size_t nheaders,
     const struct engine_result *res, size_t hidden, struct engine_mop **ops,
     size_t *nops)
 {
-	struct engine_sortkey *ins = NULL, *chg = NULL;
+	struct engine_sortkey *ins = NULL, *insn = NULL, *chg = NULL;
+	struct engine_sortkey *orig = NULL;
 	struct engine_mop *v = NULL, *m;
-	size_t nins = 0, nchg = 0, i, j, k, occ, n = 0;
+	size_t nins = 0, nchg = 0, i, n = 0, occ;
+	size_t *occurrence = NULL;
 
 	*ops = NULL;
 	*nops = 0;
@@ -1054,51 +1128,68 @@ engine_milter_ops(const struct engine_header *hdrs, size_t nheaders,
 		return (0);
 	if ((v = calloc(res->nedits, sizeof(*v))) == NULL ||
 	    (ins = calloc(res->nedits, sizeof(*ins))) == NULL ||
+	    (insn = calloc(res->nedits, sizeof(*insn))) == NULL ||
 	    (chg = calloc(res->nedits, sizeof(*chg))) == NULL)
 		goto nomem;
 	for (i = 0; i < res->nedits; i++) {
 		const struct engine_edit *e = &res->edits[i];
+		struct engine_sortkey k = {e->name, e->pos, i, e};
 
-		if (e->op == ENGINE_INSERT) {
-			ins[nins].e = e;
-			ins[nins++].idx = i;
-		} else if ((e->op == ENGINE_CHANGE || e->op == ENGINE_DELETE) &&
+		if (e->op == ENGINE_INSERT && e->pos <= nheaders)
+			ins[nins++] = k;
+		else if ((e->op == ENGINE_CHANGE || e->op == ENGINE_DELETE) &&
 		    e->pos < nheaders) {
-			chg[nchg].e = e;
-			chg[nchg++].idx = i;
+			k.name = hdrs[e->pos].name;
+			chg[nchg++] = k;
 		}
 	}
-	qsort(ins, nins, sizeof(*ins), engine_cmp_insert);
-	qsort(chg, nchg, sizeof(*chg), engine_cmp_change);
+	qsort(ins, nins, sizeof(*ins), engine_cmp_pos);
+	memcpy(insn, ins, nins * sizeof(*ins));
+	qsort(insn, nins, sizeof(*insn), engine_cmp_name_up);
+	qsort(chg, nchg, sizeof(*chg), engine_cmp_name_down);
+
+	/* Occurrence of each original header among those of its name. */
+	if (nchg > 0) {
+		if ((orig = calloc(nheaders, sizeof(*orig))) == NULL ||
+		    (occurrence = calloc(nheaders, sizeof(*occurrence))) ==
+		        NULL)
+			goto nomem;
+		for (i = 0; i < nheaders; i++) {
+			orig[i].name = hdrs[i].name;
+			orig[i].pos = orig[i].idx = i;
+		}
+		qsort(orig, nheaders, sizeof(*orig), engine_cmp_name_up);
+		for (occ = 0, i = 0; i < nheaders; i++) {
+			if (i == 0 ||
+			    strcasecmp(orig[i].name, orig[i - 1].name) != 0)
+				occ = 0;
+			occurrence[orig[i].pos] = ++occ;
+		}
+	}
 
 	/* Inserts, top-down: each lands below the ones placed before. */
 	for (i = 0; i < nins; i++) {
-		if (ins[i].e->pos > (size_t)INT_MAX - hidden - i)
+		if (ins[i].pos > (size_t)INT_MAX - hidden - i)
 			goto nomem;
 		m = &v[n++];
 		m->kind = ENGINE_MOP_INSHEADER;
-		m->index = (int)(ins[i].e->pos + hidden + i);
+		m->index = (int)(ins[i].pos + hidden + i);
 		m->name = ins[i].e->name;
 		m->value = ins[i].e->value;
 	}
 
 	/* Changes and deletes, per name, bottom-up. */
 	for (i = 0; i < nchg; i++) {
-		const struct engine_edit *e = chg[i].e;
-		const char *name = hdrs[e->pos].name;
-
-		for (occ = 0, j = 0; j <= e->pos; j++)
-			if (strcasecmp(hdrs[j].name, name) == 0)
-				occ++;
-		for (k = 0; k < nins; k++)
-			if (ins[k].e->pos <= e->pos &&
-			    strcasecmp(ins[k].e->name, name) == 0)
-				occ++;
+		occ = occurrence[chg[i].pos] +
+		    engine_count_above(insn, nins, chg[i].name, chg[i].pos);
+		if (occ > INT_MAX)
+			goto nomem;
 		m = &v[n++];
 		m->kind = ENGINE_MOP_CHGHEADER;
 		m->index = (int)occ;
-		m->name = name;
-		m->value = e->op == ENGINE_DELETE ? NULL : e->value;
+		m->name = chg[i].name;
+		m->value =
+		    chg[i].e->op == ENGINE_DELETE ? NULL : chg[i].e->value;
 	}
 
 	/* Adds, in order. */
@@ -1112,7 +1203,10 @@ engine_milter_ops(const struct engine_header *hdrs, size_t nheaders,
 		m->value = res->edits[i].value;
 	}
 	free(ins);
+	free(insn);
 	free(chg);
+	free(orig);
+	free(occurrence);
 	*ops = v;
 	*nops = n;
 	return (0);
@@ -1120,7 +1214,10 @@ engine_milter_ops(const struct engine_header *hdrs, size_t nheaders,
 nomem:
 	free(v);
 	free(ins);
+	free(insn);
 	free(chg);
+	free(orig);
+	free(occurrence);
 	return (-1);
 }
 
@@ -1129,25 +1226,35 @@ int
 engine_apply(const struct engine_header *hdrs, size_t nheaders,
     const struct engine_result *res, struct engine_header **out, size_t *nout)
 {
+	struct engine_sortkey *k;
 	struct engine_header *v;
-	size_t i, j, n = 0, max = nheaders + res->nedits;
+	size_t i, j, nk = 0, n = 0, max = nheaders + res->nedits;
 	const struct engine_edit *e, *fate;
 
 	*out = NULL;
 	*nout = 0;
 	if ((v = calloc(max ? max : 1, sizeof(*v))) == NULL)
 		return (-1);
-	for (i = 0; i <= nheaders; i++) {
-		fate = NULL;
-		for (j = 0; j < res->nedits; j++) {
-			e = &res->edits[j];
-			if (e->pos != i)
-				continue;
+	if ((k = calloc(res->nedits ? res->nedits : 1, sizeof(*k))) == NULL) {
+		free(v);
+		return (-1);
+	}
+	for (j = 0; j < res->nedits; j++) {
+		e = &res->edits[j];
+		if (e->op != ENGINE_ADD && e->pos <= nheaders) {
+			k[nk].pos = e->pos;
+			k[nk].idx = j;
+			k[nk++].e = e;
+		}
+	}
+	qsort(k, nk, sizeof(*k), engine_cmp_pos);
+	for (i = 0, j = 0; i <= nheaders; i++) {
+		for (fate = NULL; j < nk && k[j].pos == i; j++) {
+			e = k[j].e;
 			if (e->op == ENGINE_INSERT) {
 				v[n].name = e->name;
 				v[n++].value = e->value;
-			} else if (e->op == ENGINE_CHANGE ||
-			    e->op == ENGINE_DELETE)
+			} else if (i < nheaders)
 				fate = e;
 		}
 		if (i == nheaders)
@@ -1164,6 +1271,7 @@ engine_apply(const struct engine_header *hdrs, size_t nheaders,
 			v[n++].value = e->value;
 		}
 	}
+	free(k);
 	*out = v;
 	*nout = n;
 	return (0);

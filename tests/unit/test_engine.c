@@ -1159,6 +1159,67 @@ START_TEST(dispatch_gives_same_rule_as_trying_every_rule)
 }
 END_TEST
 
+START_TEST(many_headers_stay_fast)
+{
+	enum { N = 200000 };
+	struct engine_header *h = calloc(N, sizeof(*h));
+	struct engine_params p;
+	struct engine_result res;
+	struct engine_mop *ops;
+	struct engine_header *out;
+	struct pm_error err;
+	size_t i, nops, nout;
+
+	/* Quadratic work here would take minutes, not the 4 s timeout. */
+	ck_assert_ptr_nonnull(h);
+	for (i = 0; i < N; i++) {
+		h[i].name = i % 2 ? "X-TLS-Info" : "DKIM-Signature";
+		h[i].value = i % 2 ? " mx; tls=none" : " h=a:b:c:d:e:f:g";
+	}
+	memset(&p, 0, sizeof(p));
+	p.tls_header_name = "X-TLS-Info";
+	p.tls_header_value = " mx; tls=none";
+	p.authserv_id = "mx";
+	ck_assert_int_eq(engine_run(&p, h, N, &res, &err), 0);
+	ck_assert_uint_eq(res.nedits, N / 2 + 1);
+	ck_assert_int_eq(engine_milter_ops(h, N, &res, 1, &ops, &nops), 0);
+	ck_assert_uint_eq(nops, N / 2 + 1);
+	ck_assert_int_eq(ops[0].kind, ENGINE_MOP_INSHEADER);
+	ck_assert_int_eq(ops[0].index, 1);
+	/* Bottom-up; the inserted copy counts above each original. */
+	ck_assert_int_eq(ops[1].kind, ENGINE_MOP_CHGHEADER);
+	ck_assert_int_eq(ops[1].index, N / 2 + 1);
+	ck_assert_ptr_null(ops[1].value);
+	ck_assert_int_eq(ops[N / 2].index, 2);
+	ck_assert_int_eq(engine_apply(h, N, &res, &out, &nout), 0);
+	ck_assert_uint_eq(nout, N / 2 + 1);
+	ck_assert_str_eq(out[0].name, "X-TLS-Info");
+	ck_assert_str_eq(out[1].name, "DKIM-Signature");
+	free(out);
+	free(ops);
+	engine_result_free(&res);
+	free(h);
+}
+END_TEST
+
+START_TEST(absurd_indentation_leaves_no_blank_line)
+{
+	struct pm_buf in = PM_BUF_INIT, b = PM_BUF_INIT;
+	int i;
+
+	pm_buf_puts(&in, " a\n");
+	for (i = 0; i < 1200; i++)
+		pm_buf_putc(&in, ' ');
+	for (i = 0; i < 1200; i++)
+		pm_buf_putc(&in, 'x');
+	ck_assert_int_eq(engine_safe_value(1, in.s, in.len, &b), 0);
+	ck_assert_uint_eq(check_lines(1, b.s, 998), 3);
+	ck_assert_int_eq(strncmp(b.s, " a\n xx", 6), 0);
+	pm_buf_free(&in);
+	pm_buf_free(&b);
+}
+END_TEST
+
 /* engine_suite - all tests */
 static Suite *
 engine_suite(void)
@@ -1200,6 +1261,8 @@ engine_suite(void)
 	tcase_add_test(tc, milter_ops_from_rules_match_apply);
 	tcase_add_test(tc, add_runs_once_when_condition_holds);
 	tcase_add_test(tc, dispatch_gives_same_rule_as_trying_every_rule);
+	tcase_add_test(tc, many_headers_stay_fast);
+	tcase_add_test(tc, absurd_indentation_leaves_no_blank_line);
 	suite_add_tcase(s, tc);
 	return (s);
 }
