@@ -1,0 +1,72 @@
+#!/bin/sh
+# tests/e2e/init-files.sh -- the service files are well-formed
+#
+# NAME
+#	init-files.sh - systemd-analyze verify of privacy-milter.service,
+#	syntax of the sysv script, the reload sequence the unit runs
+# DESCRIPTION
+#	The unit made by "make" (init/privacy-milter.service) is verified
+#	with systemd-analyze (the binary path pointed at the build tree so the
+#	executable exists); every Exec line's options must be ones the
+#	program accepts. The sysv script must parse with sh -n. The unit is
+#	never started. Exit 77 when systemd-analyze is missing or PM_E2E=0.
+set -u
+srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(pwd)
+[ "${PM_E2E:-1}" = 0 ] && { echo "SKIP: PM_E2E=0"; exit 77; }
+command -v systemd-analyze >/dev/null 2>&1 ||
+    { echo "SKIP: systemd-analyze not installed"; exit 77; }
+unit=$build/init/privacy-milter.service
+init=$build/init/privacy-milter.init
+bin=$build/privacy-milter
+fail=0
+n=0
+t() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fail=1
+	fi
+}
+
+[ -f "$unit" ] && [ -f "$init" ] && [ -x "$bin" ] ||
+    { echo "SKIP: run make first"; exit 77; }
+tmp=$(mktemp -d /tmp/pm-init.XXXXXX) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+sbindir=$(sed -n 's|^ExecStart=\(.*\)/privacy-milter .*|\1|p' "$unit")
+sed "s|$sbindir/privacy-milter|$bin|g" "$unit" >"$tmp/privacy-milter.service"
+systemd-analyze verify --man=no "$tmp/privacy-milter.service" >"$tmp/verify" 2>&1
+rc=$?
+# Only findings about our unit count (the host may have broken units).
+grep 'privacy-milter\.service' "$tmp/verify" >"$tmp/ours"
+[ $rc = 0 ] && [ ! -s "$tmp/ours" ]
+t $? "systemd-analyze verify privacy-milter.service"
+[ -s "$tmp/ours" ] && sed 's/^/#   /' "$tmp/ours"
+
+for k in Type=exec KillMode=mixed NoNewPrivileges=yes ProtectSystem=strict \
+    ReadWritePaths=/var/spool/postfix/privacy-milter; do
+	grep -qx "$k" "$unit"
+	t $? "unit sets $k"
+done
+# Reload: --check first, then SIGHUP to the supervisor, in that order.
+sed -n 's/^ExecReload=//p' "$unit" >"$tmp/reload"
+grep -q -- '--check$' "$tmp/reload" && sed -n 1p "$tmp/reload" |
+    grep -q -- '--check$' && sed -n 2p "$tmp/reload" | grep -qx '/bin/kill -HUP $MAINPID'
+t $? "ExecReload runs --check, then kill -HUP \$MAINPID"
+# The options the unit passes exist: -f and --check with a config file.
+printf 'RulesFile %s\n' "$srcdir/rules/default.rules" >"$tmp/conf"
+"$bin" -c "$tmp/conf" --check >/dev/null 2>&1
+t $? "privacy-milter -c CONF --check (the reload check) runs"
+"$bin" -h 2>&1 | grep -q -- '^  -f '
+t $? "privacy-milter knows -f (the unit's foreground mode)"
+
+sh -n "$init"
+t $? "sh -n privacy-milter.init"
+grep -q '^### BEGIN INIT INFO' "$init" && grep -q '^### END INIT INFO' "$init"
+t $? "LSB header present"
+. "$srcdir/init/privacy-milter.default"
+[ "$PRIVACY_MILTER_CONF" = /etc/privacy-milter/privacy-milter.conf ]
+t $? "defaults file parses in sh"
+exit $fail

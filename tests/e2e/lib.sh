@@ -1,0 +1,461 @@
+# tests/e2e/lib.sh -- shared harness for the end-to-end tests (sourced)
+#
+# NAME
+#	lib.sh - a private Postfix instance, Dovecot SASL, certificates,
+#	the milter, and assertions on delivered mail
+# DESCRIPTION
+#	e2e_require CMD...	exit 77 unless root, PM_E2E != 0 and every
+#				command exists.
+#	e2e_workdir		make $W (removed at exit unless PM_E2E_KEEP=1)
+#	e2e_ports N		set P1..PN to free 127.0.0.1 TCP ports
+#	e2e_certs		CA + server certificate for mx.e2e.test in $W/ssl
+#	e2e_dovecot		Dovecot auth only, passwd-file, socket in
+#				$W/spool/private/auth
+#	e2e_postfix_config	main.cf/master.cf in $W/etc from init/postfix/
+#	e2e_postfix_start	start it; e2e_postfix_stop
+#	e2e_milter_start ARGS	privacy-milter -f, socket under the queue dir
+#	e2e_milter_stop
+#	e2e_wait_mail BOX N	wait until BOX (a maildir) holds N messages
+#	e2e_headers FILE	the header block, variable parts normalised
+#	ok/fail NAME		record a case result (TAP-like lines)
+#
+#	The instance listens only on 127.0.0.1; the system Postfix is never
+#	started. Its directory is listed in alternate_config_directories of
+#	/etc/postfix/main.cf while the test runs (sendmail -C needs it) and
+#	removed from there at exit.
+# ENVIRONMENT
+#	PM_E2E=0 skips; PM_E2E_KEEP=1 keeps $W; PM_E2E_VERBOSE=1 shows logs of
+#	failed cases; top_srcdir, top_builddir (default: derived from $0).
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=.}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
+PM_BIN=${PM_BIN:-$top_builddir/privacy-milter}
+
+E2E_HOST=mx.e2e.test
+E2E_PASS=0
+E2E_FAIL=0
+E2E_CASE=0
+E2E_PIDS=""
+
+say() { printf '%s\n' "$*"; }
+
+# e2e_require - skip (77) unless we can run real MTAs here
+e2e_require() {
+	if [ "${PM_E2E:-1}" = 0 ]; then
+		say "SKIP: PM_E2E=0"
+		exit 77
+	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		say "SKIP: end-to-end tests need root"
+		exit 77
+	fi
+	for c in "$@"; do
+		if ! command -v "$c" >/dev/null 2>&1; then
+			say "SKIP: $c not installed (tests/run-all installs it)"
+			exit 77
+		fi
+	done
+}
+
+# e2e_cleanup - stop what we started, undo the alternate_config_directories
+e2e_cleanup() {
+	set +e
+	[ -n "${E2E_CLEANUP_HOOK:-}" ] && $E2E_CLEANUP_HOOK
+	e2e_milter_stop
+	[ -f "${W:-/nonexistent}/etc/main.cf" ] &&
+	    postfix -c "$W/etc" stop >/dev/null 2>&1
+	for p in $E2E_PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	[ -n "${E2E_DOVECOT_CONF:-}" ] &&
+	    doveadm -c "$E2E_DOVECOT_CONF" stop >/dev/null 2>&1
+	e2e_altdir_remove
+	sleep 0.3
+	if [ "${PM_E2E_KEEP:-0}" = 1 ]; then
+		say "# kept $W"
+	elif [ -n "${W:-}" ]; then
+		rm -rf "$W"
+	fi
+}
+
+# e2e_workdir - private directory tree for this run
+e2e_workdir() {
+	W=$(mktemp -d /tmp/pm-e2e.XXXXXX) || exit 99
+	chmod 755 "$W"
+	trap e2e_cleanup EXIT
+	trap 'exit 99' INT TERM
+}
+
+# e2e_port_free - true when nothing listens on 127.0.0.1:PORT
+e2e_port_free() {
+	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# e2e_ports N - P1..PN, consecutive free ports
+e2e_ports() {
+	base=$((20000 + ($$ % 900) * 50))
+	tries=0
+	while :; do
+		i=0
+		okp=1
+		while [ $i -lt "$1" ]; do
+			e2e_port_free $((base + i)) || { okp=0; break; }
+			i=$((i + 1))
+		done
+		[ $okp = 1 ] && break
+		base=$((base + 50))
+		tries=$((tries + 1))
+		[ $tries -gt 100 ] && { say "no free ports"; exit 99; }
+	done
+	i=1
+	while [ $i -le "$1" ]; do
+		eval "P$i=$((base + i - 1))"
+		i=$((i + 1))
+	done
+}
+
+# e2e_certs - a CA and a server certificate signed by it
+e2e_certs() {
+	d=$W/ssl
+	mkdir -p "$d"
+	(
+		cd "$d" || exit 1
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
+		    -subj "/CN=privacy-milter e2e CA" \
+		    -keyout ca.key -out ca.pem
+		openssl req -newkey rsa:2048 -nodes \
+		    -subj "/CN=$E2E_HOST" -keyout server.key -out server.csr
+		printf 'subjectAltName=DNS:%s\n' "$E2E_HOST" >ext.cnf
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+		    -CAcreateserial -days 2 -extfile ext.cnf -out server.pem
+	) >"$d/openssl.log" 2>&1 || { cat "$d/openssl.log"; exit 99; }
+	chmod 644 "$d"/*.pem
+}
+
+# e2e_dovecot - SASL only: user u7734x password s3cret
+e2e_dovecot() {
+	d=$W/dovecot
+	mkdir -p "$d/run" "$d/state" "$W/spool/private"
+	printf 'u7734x:{PLAIN}s3cret\n' >"$d/passwd"
+	chmod 644 "$d/passwd"
+	E2E_DOVECOT_CONF=$d/dovecot.conf
+	cat >"$E2E_DOVECOT_CONF" <<EOF
+instance_name = pm-e2e-$$
+base_dir = $d/run
+state_dir = $d/state
+protocols =
+ssl = no
+log_path = $d/dovecot.log
+auth_mechanisms = plain login
+disable_plaintext_auth = no
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $d/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=/nonexistent
+}
+service auth {
+  unix_listener $W/spool/private/auth {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
+service anvil {
+  chroot =
+}
+EOF
+	dovecot -c "$E2E_DOVECOT_CONF" || { cat "$d/dovecot.log"; exit 99; }
+}
+
+# e2e_altdir_add - let "sendmail -C $W/etc" work (DESIGN §8)
+e2e_altdir_add() {
+	E2E_MAINCF_CREATED=0
+	if [ ! -f /etc/postfix/main.cf ]; then
+		: >/etc/postfix/main.cf
+		E2E_MAINCF_CREATED=1
+	fi
+	cur=$(postconf -c /etc/postfix -h alternate_config_directories 2>/dev/null)
+	postconf -c /etc/postfix -e \
+	    "alternate_config_directories = ${cur:+$cur, }$W/etc"
+	E2E_ALTDIR=1
+}
+
+# e2e_altdir_remove - take our directory out again (others may share it)
+e2e_altdir_remove() {
+	[ "${E2E_ALTDIR:-0}" = 1 ] || return 0
+	cur=$(postconf -c /etc/postfix -h alternate_config_directories 2>/dev/null)
+	new=$(printf '%s\n' "$cur" | tr ', ' '\n\n' | grep -v '^$' |
+	    grep -vxF "$W/etc" | paste -sd, - | sed 's/,/, /g')
+	if [ -n "$new" ]; then
+		postconf -c /etc/postfix -e "alternate_config_directories = $new"
+	else
+		postconf -c /etc/postfix -X alternate_config_directories
+	fi
+	if [ "$E2E_MAINCF_CREATED" = 1 ] &&
+	    ! grep -q '[^[:space:]]' /etc/postfix/main.cf; then
+		rm -f /etc/postfix/main.cf
+	fi
+	E2E_ALTDIR=0
+}
+
+# e2e_snippet_subst - init/postfix snippet -> this instance's paths
+e2e_snippet_subst() {
+	sed -e "s|/etc/privacy-milter/|$W/etc/|g"
+}
+
+# e2e_service_block NAME FILE - one master.cf entry (with its -o lines)
+e2e_service_block() {
+	awk -v n="$1" '
+	    /^[^ \t#]/ { on = ($1 == n) }
+	    /^#/ { on = 0 }
+	    on { print }' "$2"
+}
+
+# e2e_postfix_config - main.cf and master.cf; ports from P1.. (see caller)
+#	$E2E_MASTER_EXTRA is appended to master.cf.
+e2e_postfix_config() {
+	c=$W/etc
+	mkdir -p "$c" "$W/spool" "$W/data" "$W/mail"
+	chown nobody:nogroup "$W/mail"
+	cp "$top_srcdir/rules/postfix-own-received.pcre" "$c/" 2>/dev/null ||
+	    : >"$c/postfix-own-received.pcre"
+	# One maildir per local part (virtual(8) takes no $1 substitution).
+	for b in ${E2E_BOXES:-box}; do
+		printf '/^%s@/\t%s/\n' "$b" "$b"
+	done >"$c/vmailbox.pcre"
+	cat >"$c/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $W/spool
+data_directory = $W/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = $E2E_HOST
+mydomain = e2e.test
+myorigin = e2e.test
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+alias_maps =
+alias_database =
+biff = no
+append_dot_mydomain = no
+smtputf8_enable = no
+relayhost =
+default_transport = error:no outbound mail from the e2e instance
+virtual_mailbox_domains = e2e.test, remote.test
+virtual_mailbox_base = $W/mail
+virtual_mailbox_maps = pcre:$c/vmailbox.pcre
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+virtual_minimum_uid = 100
+header_size_limit = 1024000
+maillog_file = $W/maillog
+maillog_file_prefixes = $W
+smtpd_banner = \$myhostname ESMTP
+smtpd_tls_cert_file = $W/ssl/server.pem
+smtpd_tls_key_file = $W/ssl/server.key
+smtpd_tls_security_level = may
+smtpd_tls_received_header = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = private/auth
+smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+EOF
+	e2e_snippet_subst <"$top_srcdir/init/postfix/main.cf.snippet" >>"$c/main.cf"
+	# The stock services (Debian's master.cf), then the snippet's.
+	cat >"$c/master.cf" <<'EOF'
+cleanup   unix  n       -       y       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       y       1000?   1       tlsmgr
+rewrite   unix  -       -       y       -       -       trivial-rewrite
+bounce    unix  -       -       y       -       0       bounce
+defer     unix  -       -       y       -       0       bounce
+trace     unix  -       -       y       -       0       bounce
+verify    unix  -       -       y       -       1       verify
+flush     unix  n       -       y       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       y       -       -       smtp
+relay     unix  -       -       y       -       -       smtp
+showq     unix  n       -       y       -       -       showq
+error     unix  -       -       y       -       -       error
+retry     unix  -       -       y       -       -       error
+discard   unix  -       -       y       -       -       discard
+local     unix  -       n       n       -       -       local
+virtual   unix  -       n       n       -       -       virtual
+lmtp      unix  -       -       y       -       -       lmtp
+anvil     unix  -       -       y       -       1       anvil
+scache    unix  -       -       y       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+	snip=$top_srcdir/init/postfix/master.cf.snippet
+	{
+		e2e_service_block smtp "$snip" |
+		    sed "1s/^smtp  *inet/127.0.0.1:$P_MX inet/"
+		e2e_service_block submission "$snip" |
+		    sed "1s/^submission  *inet/127.0.0.1:$P_SUB inet/"
+		e2e_service_block pickup "$snip"
+		e2e_service_block cleanup_submit "$snip" | e2e_snippet_subst
+		printf '%s\n' "${E2E_MASTER_EXTRA:-}"
+	} >>"$c/master.cf"
+	# The chrooted daemons resolve names as Debian's init script sets up.
+	mkdir -p "$W/spool/etc"
+	for f in localtime services resolv.conf hosts host.conf nsswitch.conf; do
+		[ -f "/etc/$f" ] && cp "/etc/$f" "$W/spool/etc/"
+	done
+	e2e_altdir_add
+}
+
+# e2e_postfix_start - start the instance and wait for its listeners
+e2e_postfix_start() {
+	mkdir -p "$W/spool/private"
+	chown postfix "$W/data" "$W/spool/private"
+	postfix -c "$W/etc" check >"$W/postfix-check.log" 2>&1 ||
+	    { cat "$W/postfix-check.log"; exit 99; }
+	postfix -c "$W/etc" start >"$W/postfix-start.log" 2>&1 ||
+	    { cat "$W/postfix-start.log" "$W/maillog" 2>/dev/null; exit 99; }
+	for p in "$@"; do
+		e2e_wait_port "$p" || { say "port $p not listening"; exit 99; }
+	done
+}
+
+e2e_postfix_stop() {
+	postfix -c "$W/etc" stop >/dev/null 2>&1
+}
+
+# e2e_wait_port PORT - up to 10 s
+e2e_wait_port() {
+	n=0
+	while e2e_port_free "$1"; do
+		n=$((n + 1))
+		[ $n -gt 100 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# e2e_milter_conf - write $W/milter.conf; extra "Key value" lines as args
+e2e_milter_conf() {
+	mkdir -p "$W/spool/privacy-milter"
+	chown nobody:postfix "$W/spool/privacy-milter"
+	chmod 750 "$W/spool/privacy-milter"
+	{
+		printf 'Socket unix:%s\n' \
+		    "$W/spool/privacy-milter/privacy-milter.sock"
+		printf 'PidFile %s\n' "$W/spool/privacy-milter/privacy-milter.pid"
+		printf 'UserID nobody\n'
+		printf 'SocketGroup postfix\n'
+		printf 'SocketMode 0660\n'
+		printf 'AuthservID %s\n' "$E2E_HOST"
+		printf 'RulesFile %s\n' "$top_srcdir/rules/default.rules"
+		for l in "$@"; do
+			printf '%s\n' "$l"
+		done
+	} >"$W/milter.conf"
+}
+
+# e2e_milter_start - run the milter in the foreground (background job)
+e2e_milter_start() {
+	"$PM_BIN" -f -c "$W/milter.conf" >>"$W/milter.log" 2>&1 &
+	E2E_MILTER_PID=$!
+	n=0
+	while [ ! -S "$W/spool/privacy-milter/privacy-milter.sock" ]; do
+		n=$((n + 1))
+		if [ $n -gt 100 ] || ! kill -0 $E2E_MILTER_PID 2>/dev/null; then
+			say "milter did not start"
+			cat "$W/milter.log"
+			return 1
+		fi
+		sleep 0.1
+	done
+	return 0
+}
+
+e2e_milter_stop() {
+	[ -n "${E2E_MILTER_PID:-}" ] || return 0
+	kill -TERM "$E2E_MILTER_PID" 2>/dev/null
+	n=0
+	while kill -0 "$E2E_MILTER_PID" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -gt 50 ] && { kill -KILL "$E2E_MILTER_PID"; break; }
+		sleep 0.1
+	done
+	wait "$E2E_MILTER_PID" 2>/dev/null
+	E2E_MILTER_PID=
+	rm -f "$W/spool/privacy-milter/privacy-milter.sock"
+}
+
+# e2e_count BOX - messages delivered to maildir BOX
+e2e_count() {
+	ls "$W/mail/$1/new" 2>/dev/null | wc -l
+}
+
+# e2e_wait_mail BOX N [SECONDS] - wait for N messages in BOX
+e2e_wait_mail() {
+	lim=$((${3:-20} * 10))
+	n=0
+	while [ "$(e2e_count "$1")" -lt "$2" ]; do
+		n=$((n + 1))
+		[ $n -gt $lim ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# e2e_msg BOX [N] - path of the Nth (default first) message in BOX, oldest first
+e2e_msg() {
+	ls -tr "$W/mail/$1/new"/* 2>/dev/null | sed -n "${2:-1}p"
+}
+
+# e2e_norm - replace the variable parts of header text: queue ids, dates
+e2e_norm() {
+	sed -E \
+	    -e 's/([[:space:]]id) [0-9A-Za-z]{8,}([;: ]|$)/\1 QID\2/' \
+	    -e 's/(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [ 0-9]?[0-9] [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} [-+][0-9]{4}( \([A-Z]+\))?/DATE/'
+}
+
+# e2e_headers FILE - its header block (up to the empty line), normalised
+e2e_headers() {
+	sed -e '/^$/,$d' "$1" | e2e_norm
+}
+
+# ok / fail - TAP-like case results
+ok() {
+	E2E_CASE=$((E2E_CASE + 1))
+	E2E_PASS=$((E2E_PASS + 1))
+	say "ok $E2E_CASE - $1"
+}
+
+fail() {
+	E2E_CASE=$((E2E_CASE + 1))
+	E2E_FAIL=$((E2E_FAIL + 1))
+	say "not ok $E2E_CASE - $1"
+	shift
+	for m in "$@"; do
+		printf '%s\n' "$m" | sed 's/^/#   /'
+	done
+}
+
+# e2e_expect NAME EXPECTED_FILE ACTUAL_FILE - exact comparison
+e2e_expect() {
+	if diff -u "$2" "$3" >"$W/diff.out" 2>&1; then
+		ok "$1"
+	else
+		fail "$1" "headers differ (expected, actual):"
+		sed 's/^/#   /' "$W/diff.out"
+	fi
+}
+
+# e2e_finish - summary line and exit status
+e2e_finish() {
+	say "# $E2E_PASS passed, $E2E_FAIL failed"
+	[ "$E2E_FAIL" -eq 0 ] || exit 1
+	exit 0
+}

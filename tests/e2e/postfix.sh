@@ -1,0 +1,354 @@
+#!/bin/bash
+# tests/e2e/postfix.sh -- privacy-milter behind a real Postfix, end to end
+#
+# NAME
+#	postfix.sh - submission (STARTTLS + SASL), plain submission, inbound,
+#	local sendmail, two-hop re-injection, milter down/up, a 100 KiB
+#	header, SIGHUP under load
+# DESCRIPTION
+#	One private Postfix 3.7 instance (postfix -c DIR, 127.0.0.1 only),
+#	configured from init/postfix/main.cf.snippet and master.cf.snippet as
+#	README "Postfix" tells users, chrooted smtpd and cleanup, the milter
+#	socket under the queue directory, Dovecot SASL, a CA and server
+#	certificate made here. Each case sends real mail with swaks or
+#	sendmail(1) and compares the delivered maildir file's header block
+#	with the expected text (queue ids and dates normalised).
+#
+#	Exit 77 when not root, PM_E2E=0, or postfix, postfix-pcre, dovecot,
+#	swaks or openssl are missing; 99 when the harness cannot start.
+#	PM_E2E_KEEP=1 keeps the work directory.
+#	Runs in about 30 seconds.
+
+. "$(dirname "$0")/lib.sh"
+
+e2e_require postfix postmap swaks dovecot doveadm openssl runuser
+grep -qs '^pcre[[:space:]]' /etc/postfix/dynamicmaps.cf \
+    /etc/postfix/dynamicmaps.cf.d/* ||
+    { say "SKIP: postfix-pcre not installed"; exit 77; }
+[ -x "$PM_BIN" ] || { say "SKIP: $PM_BIN not built"; exit 77; }
+
+D=$top_srcdir/tests/e2e/data
+E2E_BOXES="bob carol dave erin frank gina henry ivan"
+e2e_workdir
+e2e_ports 6
+P_MX=$P1 P_SUB=$P2 P_PLAIN=$P3 P_HOP1=$P4 P_REINJ=$P5
+
+# Test-only services beside the snippet's: the submission entry again
+# without TLS (the "plain" case), and a two-hop pair: hop 1 is the
+# submission entry with a content filter instead of cleanup_submit, hop 2
+# the re-injection smtpd of README "Postfix", two-hop setups.
+sub_block() {
+	e2e_service_block submission "$top_srcdir/init/postfix/master.cf.snippet"
+}
+E2E_MASTER_EXTRA="$(sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_PLAIN inet/"
+	printf '%s\n' '  -o smtpd_tls_security_level=none' \
+	    '  -o smtpd_tls_auth_only=no'
+	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_HOP1 inet/" |
+	    grep -v cleanup_service_name
+	printf '%s\n' "  -o content_filter=scan:[127.0.0.1]:$P_REINJ"
+	cat <<EOF
+scan      unix  -       -       y       -       10      smtp
+  -o smtp_tls_security_level=none
+127.0.0.1:$P_REINJ inet n - y - - smtpd
+  -o syslog_name=postfix/reinject
+  -o content_filter=
+  -o smtpd_client_restrictions=
+  -o smtpd_relay_restrictions=permit_mynetworks,reject
+  -o mynetworks=127.0.0.0/8
+  -o milter_macro_daemon_name=reinject
+EOF
+)"
+
+e2e_certs
+e2e_dovecot
+e2e_postfix_config
+sed "s/mail\\\\.example\\\\.org/mx\\\\.e2e\\\\.test/" \
+    "$top_srcdir/init/postfix/reinject.rules" >"$W/reinject.rules"
+e2e_milter_conf "RulesFile $W/reinject.rules" "TrustedReinjection reinject"
+e2e_milter_start || exit 99
+e2e_postfix_start $P_MX $P_SUB $P_PLAIN $P_HOP1 $P_REINJ
+
+# swaks_sub PORT BOX DATAFILE [swaks args] - authenticated submission
+swaks_sub() {
+	port=$1 box=$2 data=$3
+	shift 3
+	swaks --server "127.0.0.1:$port" --ehlo laptop.home.lan \
+	    -au u7734x -ap s3cret --from alice@e2e.test \
+	    --to "$box@remote.test" --data "$data" "$@" \
+	    >>"$W/swaks.log" 2>&1
+}
+
+# personal - what must not appear in a scrubbed message's headers
+personal() {
+	grep -n -E '127\.0\.0\.1|localhost|laptop|home\.lan|192\.168\.1\.5|95\.91\.1\.2|u7734x|userid|Thunderbird|NeoMutt|cron-mailer|X-Originating' "$1"
+}
+
+# check_scrubbed NAME FILE - no client identity in FILE's header block
+check_scrubbed() {
+	e2e_headers "$2" >"$W/h.scrub"
+	if personal "$W/h.scrub" >"$W/hits"; then
+		fail "$1: no client identity in any header" "$(cat "$W/hits")"
+	else
+		ok "$1: no client identity in any header"
+	fi
+}
+
+# submission data with the box's address in To
+data_for() {
+	sed "s/bob@remote\\.test/$1@remote.test/g" "$D/submission.eml" \
+	    >"$W/$1.eml"
+	printf '%s\n' "$W/$1.eml"
+}
+
+TLS13="X-TLS-Info: $E2E_HOST; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; bits=256; pfs=yes; client-cert=none"
+
+# expected_submission BOX TLSLINE WITH - the scrubbed submission's headers
+expected_submission() {
+	cat <<EOF
+Return-Path: <alice@e2e.test>
+X-Original-To: $1@remote.test
+Delivered-To: $1@remote.test
+Received: by $E2E_HOST (Postfix) with $3 id QID
+	for <$1@remote.test>; DATE
+$2
+Received: by nas.home.lan with esmtp (Exim 4.96)
+	id 1t9XyZ-000123-AB
+	for $1@remote.test; DATE
+Message-ID: <4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f4a5b@e2e.test>
+Date: DATE
+MIME-Version: 1.0
+Content-Language: en-US
+To: Bob <$1@remote.test>
+From: Alice <alice@e2e.test>
+Subject: Minutes of Monday's meeting
+Content-Type: text/plain; charset=UTF-8; format=flowed
+Content-Transfer-Encoding: 7bit
+EOF
+}
+
+# --- 1. authenticated submission over STARTTLS, Thunderbird-style
+c1() {
+	name="submission STARTTLS+SASL"
+	swaks_sub $P_SUB bob "$(data_for bob)" --tls ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail bob 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg bob)
+	expected_submission bob "$TLS13" ESMTPSA >"$W/exp.1"
+	e2e_headers "$f" >"$W/got.1"
+	e2e_expect "$name: delivered headers" "$W/exp.1" "$W/got.1"
+	check_scrubbed "$name" "$f"
+}
+
+# --- 2. the same over a plain connection
+c2() {
+	name="submission plain"
+	swaks_sub $P_PLAIN carol "$(data_for carol)" ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail carol 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg carol)
+	expected_submission carol "X-TLS-Info: $E2E_HOST; tls=none" ESMTPA \
+	    >"$W/exp.2"
+	e2e_headers "$f" >"$W/got.2"
+	e2e_expect "$name: delivered headers, tls=none" "$W/exp.2" "$W/got.2"
+	check_scrubbed "$name" "$f"
+}
+
+# --- 3. inbound, unauthenticated, over STARTTLS: only the TLS header
+c3() {
+	name="inbound unauthenticated"
+	swaks --server "127.0.0.1:$P_MX" --ehlo out.sender.example --tls \
+	    --from someone@sender.example --to dave@e2e.test \
+	    --data "$D/inbound.eml" >>"$W/swaks.log" 2>&1 ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail dave 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg dave)
+	{
+		cat <<EOF
+Return-Path: <someone@sender.example>
+X-Original-To: dave@e2e.test
+Delivered-To: dave@e2e.test
+Received: from out.sender.example (localhost [127.0.0.1])
+	(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)
+	 key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256)
+	(No client certificate requested)
+	by $E2E_HOST (Postfix) with ESMTPS id QID
+	for <dave@e2e.test>; DATE
+$TLS13
+EOF
+		# The message as sent, without the forged X-TLS-Info.
+		e2e_headers "$D/inbound.eml" | grep -v '^X-TLS-Info:'
+	} >"$W/exp.3"
+	e2e_headers "$f" >"$W/got.3"
+	e2e_expect "$name: unchanged but for the TLS header" "$W/exp.3" "$W/got.3"
+}
+
+# --- 4. local submission: sendmail -C DIR as an ordinary user
+c4() {
+	name="local sendmail"
+	runuser -u nobody -- /usr/sbin/sendmail -C "$W/etc" -t \
+	    <"$D/local.eml" >>"$W/sendmail.log" 2>&1 ||
+	    { fail "$name: accepted" "$(cat "$W/sendmail.log")"; return; }
+	e2e_wait_mail erin 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg erin)
+	cat >"$W/exp.4" <<EOF
+Return-Path: <nobody@e2e.test>
+X-Original-To: erin@remote.test
+Delivered-To: erin@remote.test
+Received: by $E2E_HOST (Postfix)
+	id QID; DATE
+X-TLS-Info: $E2E_HOST; tls=none
+To: erin@remote.test
+Subject: cron report
+Message-ID: <20261123100000.GA1234@e2e.test>
+Date: DATE
+From: nobody <nobody@e2e.test>
+EOF
+	e2e_headers "$f" >"$W/got.4"
+	e2e_expect "$name: User-Agent, X-Mailer, from userid gone" \
+	    "$W/exp.4" "$W/got.4"
+}
+
+# --- 5. two hops: content filter re-injection; the milter on hop 2
+# scrubs hop 1's Received with init/postfix/reinject.rules.
+c5() {
+	name="two-hop re-injection"
+	swaks_sub $P_HOP1 frank "$(data_for frank)" --tls ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail frank 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg frank)
+	{
+		cat <<EOF
+Return-Path: <alice@e2e.test>
+X-Original-To: frank@remote.test
+Delivered-To: frank@remote.test
+Received: from $E2E_HOST (localhost [127.0.0.1])
+	by $E2E_HOST (Postfix) with ESMTP id QID
+	for <frank@remote.test>; DATE
+Received: by $E2E_HOST (Postfix) with ESMTPSA id QID
+	for <frank@remote.test>; DATE
+EOF
+		expected_submission frank "$TLS13" ESMTPSA | sed 1,5d
+	} >"$W/exp.5"
+	e2e_headers "$f" >"$W/got.5"
+	e2e_expect "$name: hop 1 Received scrubbed on hop 2" \
+	    "$W/exp.5" "$W/got.5"
+	# Hop 2's own Received names only the loopback re-injection.
+	sed -n '4,6d;p' "$W/got.5" >"$W/got.5b"
+	check_scrubbed "$name" "$W/got.5b"
+}
+
+# --- 6. milter down: 4xx, nothing delivered; up again: the retry is
+# delivered scrubbed.
+c6() {
+	name="milter stopped"
+	e2e_milter_stop
+	if swaks_sub $P_SUB gina "$(data_for gina)" --tls; then
+		fail "$name: client gets 4xx" "$(tail -5 "$W/swaks.log")"
+	elif tail -20 "$W/swaks.log" | grep -q '^<\*\* *4[0-9][0-9] '; then
+		ok "$name: client gets 4xx"
+	else
+		fail "$name: client gets 4xx" "$(tail -5 "$W/swaks.log")"
+	fi
+	sleep 1
+	if [ "$(e2e_count gina)" -eq 0 ] &&
+	    ! postqueue -c "$W/etc" -p | grep -q gina; then
+		ok "$name: nothing delivered or queued"
+	else
+		fail "$name: nothing delivered or queued"
+	fi
+	e2e_milter_start || { fail "$name: milter restarts"; return; }
+	swaks_sub $P_SUB gina "$W/gina.eml" --tls ||
+	    { fail "$name: retry accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail gina 1 || { fail "$name: retry delivered"; return; }
+	expected_submission gina "$TLS13" ESMTPSA >"$W/exp.6"
+	e2e_headers "$(e2e_msg gina)" >"$W/got.6"
+	e2e_expect "$name: retry delivered scrubbed" "$W/exp.6" "$W/got.6"
+}
+
+# --- 7. a header block of about 100 KiB (long To and References)
+c7() {
+	name="100 KiB header"
+	{
+		printf 'Message-ID: <big@e2e.test>\n'
+		printf 'Date: Mon, 23 Nov 2026 10:00:00 +0100\n'
+		printf 'From: Alice <alice@e2e.test>\n'
+		printf 'To: henry@remote.test'
+		i=0
+		while [ $i -lt 2000 ]; do
+			printf ',\n listmember%04d@remote.test' $i
+			i=$((i + 1))
+		done
+		printf '\nReferences:'
+		i=0
+		while [ $i -lt 1000 ]; do
+			printf '\n <thread-%04d.abcdef@e2e.test>' $i
+			i=$((i + 1))
+		done
+		printf '\nSubject: big\nUser-Agent: Thunderbird/115.5.0\n\nbody\n'
+	} >"$W/big.eml"
+	swaks_sub $P_SUB henry "$W/big.eml" --tls ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail henry 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg henry)
+	# Everything but the User-Agent arrives byte for byte.
+	sed -e '/^$/q' "$W/big.eml" | grep -v '^User-Agent:' >"$W/exp.7"
+	sed -e '/^$/q' "$f" | sed -n '/^Message-ID:/,$p' >"$W/got.7"
+	sz=$(wc -c <"$W/exp.7")
+	if [ "$sz" -gt 100000 ] && cmp -s "$W/exp.7" "$W/got.7"; then
+		ok "$name: $sz octets of headers delivered intact"
+	else
+		fail "$name: $sz octets of headers delivered intact" \
+		    "$(diff "$W/exp.7" "$W/got.7" | head -5)"
+	fi
+}
+
+# --- 8. SIGHUP while mail flows: every message delivered, scrubbed
+c8() {
+	name="SIGHUP under load"
+	n=30
+	data=$(data_for ivan)
+	(
+		j=0
+		while [ $j -lt $n ]; do
+			swaks_sub $P_SUB ivan "$data" --tls &
+			j=$((j + 1))
+			[ $((j % 3)) = 0 ] && wait
+		done
+		wait
+	) &
+	load=$!
+	hups=0
+	while kill -0 $load 2>/dev/null; do
+		kill -HUP "$E2E_MILTER_PID" && hups=$((hups + 1))
+		sleep 0.2
+	done
+	wait $load
+	e2e_wait_mail ivan $n 30
+	got=$(e2e_count ivan)
+	bad=$(grep -l -E '^(User-Agent|X-Originating-IP):|u7734x|127\.0\.0\.1' \
+	    "$W/mail/ivan/new/"* 2>/dev/null | wc -l)
+	if [ "$got" -eq $n ] && [ "$bad" -eq 0 ] && [ $hups -gt 2 ] &&
+	    kill -0 "$E2E_MILTER_PID"; then
+		ok "$name: $n of $n delivered scrubbed across $hups reloads"
+	else
+		fail "$name: $n delivered scrubbed across reloads" \
+		    "delivered $got, unscrubbed $bad, SIGHUPs $hups" \
+		    "$(grep -c '^<\*\* *4' "$W/swaks.log") 4xx in swaks.log"
+	fi
+}
+
+c1
+c2
+c3
+c4
+c5
+c6
+c7
+c8
+if [ "$E2E_FAIL" -gt 0 ] && [ "${PM_E2E_VERBOSE:-1}" = 1 ]; then
+	say "# --- maillog (tail)"
+	tail -n 30 "$W/maillog" | sed 's/^/# /'
+	say "# --- milter log (tail)"
+	tail -n 30 "$W/milter.log" | sed 's/^/# /'
+fi
+e2e_finish
