@@ -506,14 +506,36 @@ tm_report(FILE *err, const struct testmsg *full, size_t hidx, int hidden,
 	return (0);
 }
 
-/* tm_print - the rewritten (or, res NULL, the unchanged) message */
+/* tm_edit_pos - original position an edited output header stands at */
+static size_t
+tm_edit_pos(const struct engine_result *res, const struct engine_header *h,
+    size_t nshown, size_t dflt)
+{
+	size_t k;
+
+	for (k = 0; k < res->nedits; k++)
+		if (res->edits[k].value != NULL &&
+		    h->value == res->edits[k].value)
+			return (res->edits[k].op == ENGINE_ADD
+			        ? nshown
+			        : res->edits[k].pos);
+	return (dflt);
+}
+
+/*
+ * tm_print - the rewritten (or, with outh NULL, the unchanged) message.
+ * Untouched headers are written as read. The hidden header goes in front
+ * of the first output header that stands at or below its position; an
+ * insert at that position lands below it, as smfi_insheader() puts it.
+ */
 static void
 tm_print(FILE *out, const struct tm_parse *tp, size_t hidx, int hidden,
     const struct engine_header *shown, size_t nshown,
-    const struct engine_header *outh, size_t nout)
+    const struct engine_result *res, const struct engine_header *outh,
+    size_t nout)
 {
 	const struct testmsg *m = &tp->msg;
-	size_t i, j = 0, src;
+	size_t i, j = 0, src, pos = 0;
 	int hidden_done = !hidden;
 
 	if (outh == NULL) {
@@ -521,12 +543,15 @@ tm_print(FILE *out, const struct tm_parse *tp, size_t hidx, int hidden,
 			tm_put_raw(out, &tp->spans[i], m->crlf);
 	} else {
 		for (i = 0; i < nout; i++) {
-			/* Which original header is this, if untouched? */
+			/* An untouched original header, or an edit? */
 			for (src = j; src < nshown; src++)
 				if (outh[i].value == shown[src].value &&
 				    outh[i].name == shown[src].name)
 					break;
-			if (!hidden_done && src < nshown && src >= hidx) {
+			pos = src < nshown
+			    ? src
+			    : tm_edit_pos(res, &outh[i], nshown, pos);
+			if (!hidden_done && pos >= hidx) {
 				tm_put_raw(out, &tp->spans[hidx], m->crlf);
 				hidden_done = 1;
 			}
@@ -537,11 +562,6 @@ tm_print(FILE *out, const struct tm_parse *tp, size_t hidx, int hidden,
 				                                     : src],
 				    m->crlf);
 			} else {
-				if (!hidden_done && hidx == 0) {
-					tm_put_raw(
-					    out, &tp->spans[hidx], m->crlf);
-					hidden_done = 1;
-				}
 				tm_put_header(
 				    out, outh[i].name, outh[i].value, m->crlf);
 			}
@@ -642,7 +662,7 @@ testmsg_run(const struct snapshot *snap, const char *file,
 		fprintf(err,
 		    "privacy-milter: OnError=accept: message"
 		    " passed unchanged\n");
-		tm_print(out, &tp, hidx, hidden, shown, nshown, NULL, 0);
+		tm_print(out, &tp, hidx, hidden, shown, nshown, NULL, NULL, 0);
 		goto flush;
 	}
 	ran = 1;
@@ -652,14 +672,15 @@ testmsg_run(const struct snapshot *snap, const char *file,
 		goto done;
 	}
 	if (snap->conf->dry_run || res.nedits == 0) {
-		tm_print(out, &tp, hidx, hidden, shown, nshown, NULL, 0);
+		tm_print(out, &tp, hidx, hidden, shown, nshown, NULL, NULL, 0);
 	} else {
 		if (engine_apply(shown, nshown, &res, &outh, &nout) < 0) {
 			fprintf(err, "privacy-milter: out of memory\n");
 			rc = EX_OSERR;
 			goto done;
 		}
-		tm_print(out, &tp, hidx, hidden, shown, nshown, outh, nout);
+		tm_print(
+		    out, &tp, hidx, hidden, shown, nshown, &res, outh, nout);
 	}
 flush:
 	if (fflush(out) != 0 || ferror(out)) {
