@@ -6,15 +6,30 @@
 /* SYNOPSIS
 /*	#include "callbacks.h"
 /* DESCRIPTION
-/*	cb_run() registers the filter, installs the first snapshot and
-/*	runs smfi_main(); reload requests arrive as SIGUSR1 or on the
-/*	supervisor's pipe. Returns the child's exit status.
+/*	cb_register() registers the filter with libmilter and sets the
+/*	connection spec, timeout and packet limit from the configuration.
+/*	The supervisor calls it, then cb_listen(), before it forks: the
+/*	listening socket then lives in the supervisor and every child
+/*	inherits it (see supervisor.c for who owns and removes it).
+/*
+/*	cb_listen() creates the listening socket for spec (a libmilter
+/*	connection spec); rmsocket removes an old unix socket first.
+/*
+/*	cb_run() is the child: it installs the first snapshot as
+/*	generation 1, starts the reload thread (SIGUSR1; requests that
+/*	arrive during a reload are merged into one more), runs smfi_main()
+/*	and, once libmilter stops, waits for the sessions in progress (at
+/*	most MilterTimeout seconds). With reload_now it reloads at once
+/*	(a restarted child picks up files changed since the first load).
+/*	Returns the child's exit status.
 /*--*/
 #ifndef PM_CALLBACKS_H
 #define PM_CALLBACKS_H
 
 #include "supervisor.h"
 
-int	cb_run(const struct sup_args *, struct snapshot *first, int reload_fd);
+int	cb_register(const struct config *);
+int	cb_listen(const char *spec, int rmsocket);
+int	cb_run(const struct sup_args *, struct snapshot *first, int reload_now);
 
 #endif

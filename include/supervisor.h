@@ -10,7 +10,14 @@
 /*	first snapshot: it creates the socket and pidfile, drops privileges
 /*	for the child, starts the libmilter child (cb_run()), forwards
 /*	SIGHUP as a reload request and SIGTERM/SIGINT as SIGTERM, restarts
-/*	a crashed child with back-off, and returns the process exit status.
+/*	a crashed child with back-off, and returns the process exit status:
+/*	0 after an orderly stop; EX_UNAVAILABLE (69) when the socket is
+/*	served by a live process or the pidfile is held by another
+/*	instance; EX_NOUSER (67) for an unknown UserID; EX_OSERR (71) when
+/*	the socket, pidfile or a process cannot be made; EX_SOFTWARE (70)
+/*	when the child crashed more than RestartLimit times within
+/*	RestartWindow seconds. The design (socket ownership, signals) is
+/*	in the block comment of milter/supervisor.c.
 /*--*/
 #ifndef PM_SUPERVISOR_H
 #define PM_SUPERVISOR_H

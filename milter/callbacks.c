@@ -1,1 +1,834 @@
-/* callbacks.c -- placeholder; the implementation lands with its issue. */
+/*++
+/* NAME
+/*	callbacks 3
+/* SUMMARY
+/*	libmilter glue: the child process
+/* SYNOPSIS
+/*	#include "callbacks.h"
+/*
+/*	int	cb_register(conf)
+/*	const struct config *conf;
+/*
+/*	int	cb_listen(spec, rmsocket)
+/*	const char *spec;
+/*	int	rmsocket;
+/*
+/*	int	cb_run(args, first, reload_now)
+/*	const struct sup_args *args;
+/*	struct snapshot *first;
+/*	int	reload_now;
+/* DESCRIPTION
+/*	The callbacks collect what the engine needs and run it once per
+/*	message:
+/* .IP negotiate
+/*	asks for the actions used (SMFIF_CHGHDRS, SMFIF_ADDHDRS, and
+/*	SMFIF_SETSYMLIST when offered), switches off the steps not used
+/*	(RCPT, DATA, EOH, body, unknown commands) and the replies the MTA
+/*	need not wait for (connect, HELO, MAIL, each header) when the MTA
+/*	offers that, and SMFIP_HDR_LEADSPC so header values arrive exactly.
+/*	With SMFIF_SETSYMLIST it names the macros wanted at each stage, so
+/*	the milter does not depend on the MTA's macro defaults; the TLS
+/*	macros are asked for at MAIL too, so a client that skips the EHLO
+/*	after STARTTLS is still tagged. Every decision is a table below.
+/* .IP connect
+/*	client address and port from the socket address libmilter gives
+/*	(Postfix does not send {client_addr} by default; a local
+/*	submission is 127.0.0.1 port 0), {daemon_name}, {daemon_port}.
+/* .IP HELO
+/*	the TLS macros, re-read at every HELO/EHLO: the EHLO after
+/*	STARTTLS brings them.
+/* .IP MAIL
+/*	starts a message: {auth_authen}, {auth_type}, {mail_addr} (or the
+/*	MAIL FROM argument), and the TLS macros when the MTA sends them.
+/* .IP header
+/*	keeps every header, name and value, in order.
+/* .IP "end of message"
+/*	reads the queue id {i}, takes a reference to the current snapshot
+/*	under the lock the reload swaps under, builds the engine parameters
+/*	with snapshot_engine_params() (shared with --test-message), runs
+/*	engine_run() once and applies engine_milter_ops() with
+/*	smfi_chgheader(), smfi_insheader() and smfi_addheader(). With
+/*	DryRun the edits are logged, not made. One log line per message
+/*	(LOG_INFO): queue id, edit counts, rule ids (file:line), TLS
+/*	summary; never a header value.
+/* .IP "abort, close"
+/*	free the message, the connection.
+/* .PP
+/*	Header values are passed to the MTA as the engine makes them:
+/*	folds are "\n" followed by white space, the form Postfix uses
+/*	itself inside a logical header and expects from a milter (it
+/*	sends folded values the same way).
+/*
+/*	Reload: a thread of its own, at low priority, waits for SIGUSR1
+/*	(blocked in every other thread; libmilter does not use it) and
+/*	builds a new snapshot off the hot path; a request that arrives
+/*	while one runs stays pending and causes exactly one more reload
+/*	(merging). Success swaps the pointer under cb_lock and logs
+/*	"reload: generation N"; failure logs every problem as file:line
+/*	and keeps the old snapshot.
+/* DIAGNOSTICS
+/*	Fail policy (OnError): when the engine fails (match limit, missing
+/*	key), memory runs out, or the MTA refuses an edit, the message is
+/*	refused with 451 4.7.0 (tempfail, the default) or passed unchanged
+/*	(accept); the reason is logged with the rule's file:line.
+/*--*/
+#include "pm_autoconf.h"
+
+#include <errno.h>
+#include <libmilter/mfapi.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "callbacks.h"
+#include "engine.h"
+#include "log.h"
+#include "params.h"
+#include "session.h"
+#include "snapshot.h"
+
+#define CB_NAME "privacy-milter"
+
+/* Per-message header storage. */
+struct cb_hdr {
+	char *name;
+	char *value;
+};
+
+/* Per-connection state (smfi_getpriv). */
+struct cb_conn {
+	struct pm_session sess;
+	unsigned long proto; /* negotiated SMFIP_* flags */
+	struct cb_hdr *hdrs;
+	size_t nhdrs;
+	size_t cap;
+	int lost; /* a header could not be kept */
+};
+
+/* The current snapshot, swapped by the reload thread. */
+static pthread_mutex_t cb_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct snapshot *cb_snap;
+static unsigned long cb_generation;
+
+static const struct sup_args *cb_args;
+static atomic_int cb_quit;
+static atomic_uint cb_active; /* connections in progress */
+static atomic_ulong cb_last_proto; /* for a reused connection */
+
+/* Macros asked for per stage (SMFIF_SETSYMLIST). */
+static const struct {
+	int stage;
+	const char *list;
+} cb_symlists[] = {
+    {SMFIM_CONNECT, "{daemon_name} {daemon_port} {client_addr} {client_port}"},
+    {SMFIM_HELO,
+        "{tls_version} {cipher} {cipher_bits} {cert_subject}"
+        " {cert_issuer}"},
+    {SMFIM_ENVFROM,
+        "{auth_authen} {auth_type} {mail_addr} {tls_version}"
+        " {cipher} {cipher_bits} {cert_subject} {cert_issuer}"},
+    {SMFIM_EOM, "i"},
+};
+
+/* The TLS macros, read at HELO and (when sent) at MAIL. */
+static const char *const cb_tls_macros[] = {
+    "{tls_version}",
+    "{cipher}",
+    "{cipher_bits}",
+    "{cert_subject}",
+    "{cert_issuer}",
+    NULL,
+};
+
+/* Per-message macros read at MAIL. */
+static const char *const cb_mail_macros[] = {
+    "{auth_authen}",
+    "{auth_type}",
+    "{mail_addr}",
+    NULL,
+};
+
+/* Steps not used: switched off when the MTA offers it. */
+static const unsigned long cb_no_steps =
+    SMFIP_NORCPT | SMFIP_NOBODY | SMFIP_NOEOH | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+
+/* Replies the MTA need not wait for. */
+static const unsigned long cb_no_reply =
+    SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR;
+
+/* cb_snapshot_get - a reference to the current snapshot */
+static struct snapshot *
+cb_snapshot_get(void)
+{
+	struct snapshot *s;
+
+	pthread_mutex_lock(&cb_lock);
+	s = cb_snap;
+	snapshot_ref(s);
+	pthread_mutex_unlock(&cb_lock);
+	return (s);
+}
+
+/* cb_install - make snap current (takes the caller's reference) */
+static unsigned long
+cb_install(struct snapshot *snap)
+{
+	struct snapshot *old;
+	unsigned long gen;
+
+	pthread_mutex_lock(&cb_lock);
+	gen = ++cb_generation;
+	snap->generation = gen;
+	old = cb_snap;
+	cb_snap = snap;
+	pthread_mutex_unlock(&cb_lock);
+	snapshot_unref(old);
+	return (gen);
+}
+
+/* cb_reply - SMFIS_NOREPLY when the MTA does not wait for this step */
+static sfsistat
+cb_reply(const struct cb_conn *c, unsigned long nr_flag)
+{
+	return (c != NULL && (c->proto & nr_flag) != 0 ? SMFIS_NOREPLY
+	                                               : SMFIS_CONTINUE);
+}
+
+/* cb_message_free - forget the headers of the current message */
+static void
+cb_message_free(struct cb_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nhdrs; i++) {
+		free(c->hdrs[i].name);
+		free(c->hdrs[i].value);
+	}
+	free(c->hdrs);
+	c->hdrs = NULL;
+	c->nhdrs = c->cap = 0;
+	c->lost = 0;
+	session_reset_message(&c->sess);
+}
+
+/* cb_conn_new - per-connection state, attached to ctx */
+static struct cb_conn *
+cb_conn_new(SMFICTX *ctx, unsigned long proto)
+{
+	struct cb_conn *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (NULL);
+	session_init(&c->sess);
+	c->proto = proto;
+	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+		free(c);
+		return (NULL);
+	}
+	atomic_fetch_add(&cb_active, 1);
+	return (c);
+}
+
+/* cb_conn - per-connection state; created again for a reused connection */
+static struct cb_conn *
+cb_conn(SMFICTX *ctx)
+{
+	struct cb_conn *c = smfi_getpriv(ctx);
+
+	if (c == NULL)
+		c = cb_conn_new(ctx, atomic_load(&cb_last_proto));
+	return (c);
+}
+
+/* cb_read_macros - store the listed macros that the MTA sent */
+static void
+cb_read_macros(SMFICTX *ctx, struct pm_session *s, const char *const *names)
+{
+	const char *const *n;
+	char *v;
+
+	for (n = names; *n != NULL; n++)
+		if ((v = smfi_getsymval(ctx, (char *)*n)) != NULL)
+			(void)session_set_macro(s, *n, v);
+}
+
+/* cb_negotiate - ask for what is used, nothing more */
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+    unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+    unsigned long *pf2, unsigned long *pf3)
+{
+	struct cb_conn *c;
+	unsigned long want = SMFIF_CHGHDRS | SMFIF_ADDHDRS | SMFIF_SETSYMLIST;
+	size_t i;
+
+	(void)f2;
+	(void)f3;
+	if ((f0 & (SMFIF_CHGHDRS | SMFIF_ADDHDRS)) !=
+	    (SMFIF_CHGHDRS | SMFIF_ADDHDRS))
+		pm_log(LOG_WARNING,
+		    "the MTA does not offer to change and add headers"
+		    " (actions 0x%lx): edits will fail",
+		    f0);
+	*pf0 = want & f0;
+	*pf1 = (f1 & (cb_no_steps | cb_no_reply | SMFIP_HDR_LEADSPC));
+	*pf2 = 0;
+	*pf3 = 0;
+	atomic_store(&cb_last_proto, *pf1);
+	if ((c = smfi_getpriv(ctx)) == NULL &&
+	    (c = cb_conn_new(ctx, *pf1)) == NULL) {
+		pm_log(LOG_ERR, "out of memory at connect");
+		return (SMFIS_TEMPFAIL);
+	}
+	c->proto = *pf1;
+	if (*pf0 & SMFIF_SETSYMLIST)
+		for (i = 0; i < sizeof(cb_symlists) / sizeof(cb_symlists[0]);
+		     i++)
+			if (smfi_setsymlist(ctx, cb_symlists[i].stage,
+			        (char *)cb_symlists[i].list) != MI_SUCCESS)
+				pm_log(LOG_WARNING,
+				    "cannot ask for the macros of stage %d",
+				    cb_symlists[i].stage);
+	return (SMFIS_CONTINUE);
+}
+
+/* cb_connect - client address, daemon name and port */
+static sfsistat
+cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	struct cb_conn *c = cb_conn(ctx);
+	char *v;
+
+	if (c == NULL)
+		return (SMFIS_TEMPFAIL);
+	session_free(&c->sess);
+	session_init(&c->sess);
+	if (session_set_client(&c->sess, hostname, hostaddr) < 0)
+		pm_log(LOG_WARNING, "connect from %.64s: address not kept",
+		    hostname != NULL ? hostname : "unknown");
+	if (c->sess.family == 0) {
+		/* No socket address: what the macros say, if anything. */
+		if ((v = smfi_getsymval(ctx, "{client_addr}")) != NULL)
+			(void)session_set_macro(&c->sess, "client_addr", v);
+		if ((v = smfi_getsymval(ctx, "{client_port}")) != NULL)
+			(void)session_set_macro(&c->sess, "client_port", v);
+	}
+	if ((v = smfi_getsymval(ctx, "{daemon_name}")) != NULL)
+		(void)session_set_macro(&c->sess, "daemon_name", v);
+	if ((v = smfi_getsymval(ctx, "{daemon_port}")) != NULL)
+		(void)session_set_macro(&c->sess, "daemon_port", v);
+	pm_log(LOG_DEBUG, "connect from %.64s [%s]:%d daemon %.64s port %.16s",
+	    hostname != NULL ? hostname : "unknown",
+	    c->sess.client_addr[0] ? c->sess.client_addr : "unknown",
+	    c->sess.port, c->sess.daemon_name ? c->sess.daemon_name : "-",
+	    c->sess.daemon_port ? c->sess.daemon_port : "-");
+	return (cb_reply(c, SMFIP_NR_CONN));
+}
+
+/* cb_helo - HELO name and the TLS macros, at every HELO/EHLO */
+static sfsistat
+cb_helo(SMFICTX *ctx, char *helo)
+{
+	struct cb_conn *c = cb_conn(ctx);
+
+	if (c == NULL)
+		return (SMFIS_TEMPFAIL);
+	free(c->sess.helo);
+	c->sess.helo = helo != NULL ? strdup(helo) : NULL;
+	session_reset_tls(&c->sess);
+	cb_read_macros(ctx, &c->sess, cb_tls_macros);
+	return (cb_reply(c, SMFIP_NR_HELO));
+}
+
+/* cb_envfrom - a new message: auth and sender macros */
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct cb_conn *c = cb_conn(ctx);
+
+	if (c == NULL)
+		return (SMFIS_TEMPFAIL);
+	cb_message_free(c);
+	/* TLS macros sent at MAIL win (a client that skipped the EHLO). */
+	if (smfi_getsymval(ctx, "{tls_version}") != NULL) {
+		session_reset_tls(&c->sess);
+		cb_read_macros(ctx, &c->sess, cb_tls_macros);
+	}
+	cb_read_macros(ctx, &c->sess, cb_mail_macros);
+	if (c->sess.sender == NULL && argv != NULL && argv[0] != NULL)
+		(void)session_set_macro(&c->sess, "mail_addr", argv[0]);
+	return (cb_reply(c, SMFIP_NR_MAIL));
+}
+
+/* cb_header - keep one header, in order */
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct cb_conn *c = cb_conn(ctx);
+	struct cb_hdr *nh;
+	char *n, *v;
+
+	if (c == NULL)
+		return (SMFIS_TEMPFAIL);
+	if (c->lost)
+		return (cb_reply(c, SMFIP_NR_HDR));
+	if (c->nhdrs == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 32;
+
+		if ((nh = realloc(c->hdrs, ncap * sizeof(*nh))) == NULL) {
+			c->lost = 1;
+			return (cb_reply(c, SMFIP_NR_HDR));
+		}
+		c->hdrs = nh;
+		c->cap = ncap;
+	}
+	n = strdup(name != NULL ? name : "");
+	v = strdup(value != NULL ? value : "");
+	if (n == NULL || v == NULL) {
+		free(n);
+		free(v);
+		c->lost = 1;
+		return (cb_reply(c, SMFIP_NR_HDR));
+	}
+	c->hdrs[c->nhdrs].name = n;
+	c->hdrs[c->nhdrs].value = v;
+	c->nhdrs++;
+	return (cb_reply(c, SMFIP_NR_HDR));
+}
+
+/* cb_fail - apply OnError; reason is logged, never a header value */
+static sfsistat
+cb_fail(SMFICTX *ctx, const struct config *conf, const char *qid,
+    const char *reason)
+{
+	if (conf == NULL || conf->on_error != CONFIG_ONERR_ACCEPT) {
+		pm_log(LOG_ERR, "%s: %s; message refused (OnError=tempfail)",
+		    qid, reason);
+		(void)smfi_setreply(ctx, "451", "4.7.0",
+		    "Message not filtered, try again later");
+		return (SMFIS_TEMPFAIL);
+	}
+	pm_log(LOG_ERR, "%s: %s; message passed unchanged (OnError=accept)",
+	    qid, reason);
+	return (SMFIS_ACCEPT);
+}
+
+/* cb_basename - last path component (for short rule ids in logs) */
+static const char *
+cb_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return (s != NULL ? s + 1 : path);
+}
+
+/* cb_rule_ids - append "file:line" of each distinct rule to buf */
+static void
+cb_rule_ids(const struct engine_result *res, struct pm_buf *buf)
+{
+	size_t i, j;
+	const struct rule *r;
+
+	for (i = 0; i < res->nedits + res->nnotes; i++) {
+		r = i < res->nedits ? res->edits[i].rule
+		                    : res->notes[i - res->nedits].rule;
+		if (r == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if ((j < res->nedits
+			            ? res->edits[j].rule
+			            : res->notes[j - res->nedits].rule) == r)
+				break;
+		if (j < i)
+			continue;
+		(void)pm_buf_printf(buf, "%s%s:%u", buf->len ? "," : "",
+		    cb_basename(r->file), r->line);
+	}
+	if (buf->len == 0)
+		(void)pm_buf_puts(buf, "none");
+}
+
+/* cb_log_message - the one line per message */
+static void
+cb_log_message(const struct cb_conn *c, const char *qid,
+    const struct engine_result *res, int dry_run)
+{
+	struct pm_buf ids = PM_BUF_INIT;
+	size_t n[4] = {0, 0, 0, 0}, nlog = 0, nskip = 0, i;
+	const struct pm_session *s = &c->sess;
+
+	for (i = 0; i < res->nedits; i++)
+		n[res->edits[i].op]++;
+	for (i = 0; i < res->nnotes; i++)
+		if (res->notes[i].kind == ENGINE_NOTE_DKIM_SKIP)
+			nskip++;
+		else
+			nlog++;
+	cb_rule_ids(res, &ids);
+	pm_log(LOG_INFO,
+	    "%s: %schanged=%zu removed=%zu inserted=%zu added=%zu"
+	    " logged=%zu dkim-skipped=%zu rules=%s tls=%.32s%s%.64s"
+	    " auth=%s local=%s",
+	    qid, dry_run ? "dry-run: would have " : "", n[ENGINE_CHANGE],
+	    n[ENGINE_DELETE], n[ENGINE_INSERT], n[ENGINE_ADD], nlog, nskip,
+	    ids.s != NULL ? ids.s : "none",
+	    s->tls_version != NULL ? s->tls_version : "none",
+	    s->tls_version != NULL ? "/" : "",
+	    s->tls_version != NULL && s->cipher != NULL ? s->cipher : "",
+	    session_is_authenticated(s) ? "yes" : "no",
+	    session_is_local(s) ? "yes" : "no");
+	pm_buf_free(&ids);
+}
+
+/* cb_log_notes - log rules and DKIM skips, one line each */
+static void
+cb_log_notes(const struct cb_conn *c, const char *qid,
+    const struct engine_header *h, const struct engine_result *res)
+{
+	const struct engine_note *nt;
+	size_t i;
+
+	(void)c;
+	for (i = 0; i < res->nnotes; i++) {
+		nt = &res->notes[i];
+		pm_log(LOG_NOTICE, "%s: %s %s header %.64s (%s:%u)", qid,
+		    nt->kind == ENGINE_NOTE_LOG ? "log:"
+		        : nt->kind == ENGINE_NOTE_LOGONLY
+		        ? "log-only: would edit"
+		        : "dkim-signed: not editing",
+		    nt->kind == ENGINE_NOTE_LOG ? "matched" : "the",
+		    h[nt->pos].name,
+		    nt->rule ? cb_basename(nt->rule->file) : "-",
+		    nt->rule ? nt->rule->line : 0);
+	}
+}
+
+/* cb_apply - make the MTA calls; -1 when the MTA refused one */
+static int
+cb_apply(SMFICTX *ctx, const char *qid, const struct engine_mop *ops,
+    size_t nops, int dry_run)
+{
+	static const char *const what[] = {"change", "insert", "add"};
+	size_t i;
+	int r = MI_SUCCESS;
+
+	for (i = 0; i < nops; i++) {
+		const struct engine_mop *op = &ops[i];
+
+		if (dry_run) {
+			pm_log(LOG_INFO, "%s: dry-run: would %s %s #%d", qid,
+			    op->kind == ENGINE_MOP_CHGHEADER &&
+			            op->value == NULL
+			        ? "remove"
+			        : what[op->kind],
+			    op->name, op->index);
+			continue;
+		}
+		switch (op->kind) {
+		case ENGINE_MOP_CHGHEADER:
+			r = smfi_chgheader(ctx, (char *)op->name, op->index,
+			    (char *)op->value);
+			break;
+		case ENGINE_MOP_INSHEADER:
+			r = smfi_insheader(ctx, op->index, (char *)op->name,
+			    (char *)op->value);
+			break;
+		case ENGINE_MOP_ADDHEADER:
+			r = smfi_addheader(
+			    ctx, (char *)op->name, (char *)op->value);
+			break;
+		}
+		if (r != MI_SUCCESS) {
+			pm_log(LOG_ERR, "%s: the MTA refused to %s %s #%d", qid,
+			    what[op->kind], op->name, op->index);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* cb_eom - run the engine once and apply its edits */
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct cb_conn *c = cb_conn(ctx);
+	struct snapshot *snap;
+	struct engine_header *h = NULL;
+	struct engine_params ep;
+	struct engine_result res;
+	struct engine_mop *ops = NULL;
+	struct pm_buf tlsval = PM_BUF_INIT;
+	struct pm_error err;
+	size_t nops = 0, i;
+	const char *qid;
+	char *v;
+	sfsistat rc = SMFIS_CONTINUE;
+	int ran = 0;
+
+	if (c == NULL)
+		return (SMFIS_TEMPFAIL);
+	if ((v = smfi_getsymval(ctx, "i")) != NULL ||
+	    (v = smfi_getsymval(ctx, "{i}")) != NULL)
+		(void)session_set_macro(&c->sess, "i", v);
+	qid = c->sess.queue_id != NULL ? c->sess.queue_id : "NOQUEUE";
+	snap = cb_snapshot_get();
+	memset(&res, 0, sizeof(res));
+	memset(&err, 0, sizeof(err));
+
+	if (c->lost) {
+		rc = cb_fail(ctx, snap->conf, qid,
+		    "out of memory while keeping the headers");
+		goto done;
+	}
+	if (c->nhdrs > 0 && (h = calloc(c->nhdrs, sizeof(*h))) == NULL) {
+		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < c->nhdrs; i++) {
+		h[i].name = c->hdrs[i].name;
+		h[i].value = c->hdrs[i].value;
+	}
+	if (snapshot_engine_params(snap, &c->sess, &ep, &tlsval) < 0) {
+		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
+		goto done;
+	}
+	if (engine_run(&ep, h, c->nhdrs, &res, &err) < 0) {
+		rc = cb_fail(ctx, snap->conf, qid, err.text);
+		goto done;
+	}
+	ran = 1;
+	if (engine_milter_ops(h, c->nhdrs, &res, snap->conf->hidden_headers,
+	        &ops, &nops) < 0) {
+		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
+		goto done;
+	}
+	cb_log_notes(c, qid, h, &res);
+	if (cb_apply(ctx, qid, ops, nops, snap->conf->dry_run) < 0) {
+		rc = cb_fail(ctx, snap->conf, qid, "an edit failed");
+		goto done;
+	}
+	cb_log_message(c, qid, &res, snap->conf->dry_run);
+done:
+	free(ops);
+	if (ran)
+		engine_result_free(&res);
+	free(h);
+	pm_buf_free(&tlsval);
+	snapshot_unref(snap);
+	cb_message_free(c);
+	return (rc);
+}
+
+/* cb_abort - the message is gone; keep the connection */
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	struct cb_conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL)
+		cb_message_free(c);
+	return (SMFIS_CONTINUE);
+}
+
+/* cb_close - free the connection */
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct cb_conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL) {
+		cb_message_free(c);
+		session_free(&c->sess);
+		free(c);
+		(void)smfi_setpriv(ctx, NULL);
+		atomic_fetch_sub(&cb_active, 1);
+	}
+	return (SMFIS_CONTINUE);
+}
+
+static struct smfiDesc cb_desc = {
+    CB_NAME, /* filter name */
+    SMFI_VERSION, /* version code */
+    SMFIF_CHGHDRS | SMFIF_ADDHDRS | SMFIF_SETSYMLIST, /* flags */
+    cb_connect, /* connection info */
+    cb_helo, /* SMTP HELO */
+    cb_envfrom, /* envelope sender */
+    NULL, /* envelope recipient: not used */
+    cb_header, /* header */
+    NULL, /* end of header: not used */
+    NULL, /* body: not used */
+    cb_eom, /* end of message */
+    cb_abort, /* message aborted */
+    cb_close, /* connection closed */
+    NULL, /* unknown SMTP command: not used */
+    NULL, /* DATA: not used */
+    cb_negotiate, /* negotiate */
+};
+
+/* cb_register - register the filter; socket spec, timeout, packet limit */
+int
+cb_register(const struct config *conf)
+{
+	if (smfi_register(cb_desc) != MI_SUCCESS) {
+		pm_log(LOG_ERR, "smfi_register failed");
+		return (-1);
+	}
+	if (conf->timeout > 0 &&
+	    smfi_settimeout((int)conf->timeout) != MI_SUCCESS) {
+		pm_log(LOG_ERR, "smfi_settimeout failed");
+		return (-1);
+	}
+	if (conf->max_data_size > 0 &&
+	    smfi_setmaxdatasize(conf->max_data_size) == 0) {
+		pm_log(LOG_ERR, "MaxDataSize %zu refused by libmilter",
+		    conf->max_data_size);
+		return (-1);
+	}
+	return (0);
+}
+
+/* cb_listen - create the listening socket */
+int
+cb_listen(const char *spec, int rmsocket)
+{
+	if (smfi_setconn((char *)spec) != MI_SUCCESS ||
+	    smfi_opensocket(rmsocket ? true : false) != MI_SUCCESS)
+		return (-1);
+	return (0);
+}
+
+/* cb_strdiff - strings differ (NULL is the empty string) */
+static int
+cb_strdiff(const char *a, const char *b)
+{
+	return (strcmp(a != NULL ? a : "", b != NULL ? b : "") != 0);
+}
+
+/* cb_reload - build a new snapshot and install it, or keep the old one */
+static void
+cb_reload(void)
+{
+	struct pm_diags d = {0};
+	struct snapshot *snap, *cur;
+	char line[2048];
+	unsigned long gen;
+	size_t i;
+
+	snap = snapshot_load(
+	    cb_args->conf_path, cb_args->overrides, cb_args->noverrides, &d);
+	for (i = 0; i < d.n; i++) {
+		pm_diag_format(&d.v[i], line, sizeof(line));
+		pm_log(d.v[i].sev == PM_ERROR ? LOG_ERR : LOG_WARNING,
+		    "reload: %s", line);
+	}
+	pm_diags_free(&d);
+	if (snap == NULL) {
+		pthread_mutex_lock(&cb_lock);
+		gen = cb_generation;
+		pthread_mutex_unlock(&cb_lock);
+		pm_log(LOG_ERR, "reload failed: keeping generation %lu", gen);
+		return;
+	}
+	cur = cb_snapshot_get();
+	if (cb_strdiff(cur->conf->socket, snap->conf->socket) ||
+	    cb_strdiff(cur->conf->user, snap->conf->user) ||
+	    cb_strdiff(cur->conf->pidfile, snap->conf->pidfile))
+		pm_log(LOG_WARNING,
+		    "reload: Socket, UserID and PidFile changes take effect"
+		    " at the next start");
+	snapshot_unref(cur);
+	pm_log_set_level(snap->conf->log_level);
+	i = rules_count(snap->rules);
+	gen = cb_install(snap);
+	pm_log(LOG_NOTICE, "reload: generation %lu, %zu rules", gen, i);
+}
+
+/* cb_reload_main - the reload thread: SIGUSR1 means reload */
+static void *
+cb_reload_main(void *arg)
+{
+	sigset_t set;
+	int sig;
+
+	(void)arg;
+	/* Low priority: this thread only; the sessions go first. */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (atomic_load(&cb_quit))
+			break;
+		cb_reload();
+	}
+	return (NULL);
+}
+
+/* cb_run - the child: reload thread, smfi_main, drain */
+int
+cb_run(const struct sup_args *args, struct snapshot *first, int reload_now)
+{
+	sigset_t set;
+	pthread_t tid;
+	struct timespec ts = {0, 50 * 1000 * 1000};
+	unsigned timeout, waited;
+	int rc, err;
+
+	cb_args = args;
+	timeout = first->conf->timeout;
+	pm_log_set_level(first->conf->log_level);
+	pm_log(LOG_NOTICE, "child started: generation %lu, %zu rules",
+	    cb_install(first), rules_count(first->rules));
+
+	/*
+	 * SIGUSR1 belongs to the reload thread; SIGHUP, SIGTERM and SIGINT
+	 * to libmilter's signal thread (smfi_main blocks them in the threads
+	 * it makes; the reload thread must block them too, or a SIGTERM
+	 * delivered to it would kill the process). Every thread inherits
+	 * this mask.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((err = pthread_create(&tid, NULL, cb_reload_main, NULL)) != 0) {
+		pm_log(LOG_ERR, "cannot start the reload thread: %s",
+		    strerror(err));
+		return (EX_OSERR);
+	}
+	if (reload_now)
+		kill(getpid(), SIGUSR1);
+
+	rc = smfi_main();
+
+	/* libmilter stopped accepting; let sessions in progress finish. */
+	for (waited = 0; atomic_load(&cb_active) > 0 &&
+	     (timeout == 0 || waited < timeout * 20u);
+	     waited++)
+		nanosleep(&ts, NULL);
+	if (atomic_load(&cb_active) > 0)
+		pm_log(LOG_WARNING, "stopping with %u sessions in progress",
+		    atomic_load(&cb_active));
+
+	atomic_store(&cb_quit, 1);
+	pthread_kill(tid, SIGUSR1);
+	pthread_join(tid, NULL);
+	pthread_mutex_lock(&cb_lock);
+	first = cb_snap;
+	cb_snap = NULL;
+	pthread_mutex_unlock(&cb_lock);
+	snapshot_unref(first);
+	pm_log(LOG_NOTICE, "child stopped");
+	return (rc == MI_SUCCESS ? 0 : EX_SOFTWARE);
+}
