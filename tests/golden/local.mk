@@ -92,11 +92,11 @@ EXTRA_DIST += tests/golden/run.sh tests/golden/postfix-oracle.sh \
 tests/golden/golden.sh: Makefile
 	@$(MKDIR_P) tests/golden
 	@{ echo "#!/bin/sh"; \
-	  echo "exec $(SHELL) \"$(abs_top_srcdir)/tests/golden/run.sh\" --srcdir \"$(abs_top_srcdir)\" --builddir \"$(abs_top_builddir)\""; \
+	  echo "exec $(SHELL) \"$(abs_top_srcdir)/tests/golden/run.sh\" --srcdir \"$(abs_top_srcdir)\" --builddir \"$(abs_top_builddir)\" \"\$$@\""; \
 	} > $@ && chmod +x $@
 
 tests/golden/postfix-oracle.test: Makefile
 	@$(MKDIR_P) tests/golden
 	@{ echo "#!/bin/sh"; \
-	  echo "exec $(SHELL) \"$(abs_top_srcdir)/tests/golden/postfix-oracle.sh\" --srcdir \"$(abs_top_srcdir)\" --builddir \"$(abs_top_builddir)\""; \
+	  echo "exec $(SHELL) \"$(abs_top_srcdir)/tests/golden/postfix-oracle.sh\" --srcdir \"$(abs_top_srcdir)\" --builddir \"$(abs_top_builddir)\" \"\$$@\""; \
 	} > $@ && chmod +x $@
