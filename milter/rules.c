@@ -118,6 +118,7 @@ struct rules_parser {
 	const struct rules_options *opts;
 	size_t nerrors; /* this file */
 	size_t total_errors; /* whole load */
+	size_t nwarnings;
 	int gave_up;
 	struct rules_ifpat **stack; /* open "if" blocks */
 	size_t depth;
@@ -163,6 +164,14 @@ rules_perr(struct rules_parser *p, enum pm_severity sev, unsigned line,
 
 	if (p->gave_up)
 		return;
+	if (sev == PM_WARNING && ++p->nwarnings > RULES_MAX_ERRORS) {
+		if (p->nwarnings == RULES_MAX_ERRORS + 1)
+			pm_diag_add(p->diags, PM_WARNING, p->file, line, 0,
+			    "too many warnings (%d); further warnings of this "
+			    "file are not shown",
+			    RULES_MAX_ERRORS);
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

@@ -746,6 +746,31 @@ START_TEST(errors_are_capped_per_file)
 }
 END_TEST
 
+START_TEST(warnings_are_capped_per_file)
+{
+	struct pm_buf b = PM_BUF_INIT;
+	struct pm_diags d = {0};
+	struct ruleset *rs;
+	char line[512];
+	int i;
+
+	for (i = 0; i < 150; i++)
+		pm_buf_puts(&b, "/a/ REJECT\n");
+	pm_buf_puts(&b, "/b/ IGNORE\n");
+	rs = rules_load_string("t.rules", b.s, b.len, NULL, &d);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_uint_eq(rules_count(rs), 1);
+	ck_assert_uint_eq(d.n, 101);
+	pm_diag_format(&d.v[100], line, sizeof(line));
+	ck_assert_str_eq(line,
+	    "t.rules:101: warning: too many warnings "
+	    "(100); further warnings of this file are not shown");
+	rules_unref(rs);
+	pm_diags_free(&d);
+	pm_buf_free(&b);
+}
+END_TEST
+
 /*
  * Dispatch.
  */
@@ -1550,6 +1575,7 @@ rules_suite(void)
 	tcase_add_test(er, error_cannot_open_file);
 	tcase_add_test(er, all_errors_of_a_file_are_reported);
 	tcase_add_test(er, errors_are_capped_per_file);
+	tcase_add_test(er, warnings_are_capped_per_file);
 	suite_add_tcase(s, er);
 
 	tcase_add_test(di, dispatch_names_from_patterns);
