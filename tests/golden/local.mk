@@ -12,6 +12,7 @@ CLEANFILES += tests/golden/golden.sh tests/golden/postfix-oracle.test
 EXTRA_DIST += tests/golden/run.sh tests/golden/postfix-oracle.sh \
 	tests/golden/test.conf \
 	tests/golden/broken.rules \
+	tests/golden/notes.rules \
 	tests/data/apple-mail.eml \
 	tests/data/apple-mail.args \
 	tests/golden/apple-mail.out \
@@ -68,6 +69,10 @@ EXTRA_DIST += tests/golden/run.sh tests/golden/postfix-oracle.sh \
 	tests/data/long-references.args \
 	tests/golden/long-references.out \
 	tests/golden/long-references.err \
+	tests/data/notes.eml \
+	tests/data/notes.args \
+	tests/golden/notes.out \
+	tests/golden/notes.err \
 	tests/data/outlook.eml \
 	tests/data/outlook.args \
 	tests/golden/outlook.out \
