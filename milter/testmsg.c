@@ -513,6 +513,8 @@ tm_edit_pos(const struct engine_result *res, const struct engine_header *h,
 {
 	size_t k;
 
+	if (res == NULL)
+		return (dflt);
 	for (k = 0; k < res->nedits; k++)
 		if (res->edits[k].value != NULL &&
 		    h->value == res->edits[k].value)
