@@ -1517,7 +1517,7 @@ rules_parse_native(struct rules_parser *p, unsigned line, const char *s)
 	const char *aw, *hw;
 	size_t awlen, hwlen;
 	unsigned flags = 0, maxref = 0, textcol = 0;
-	int have_pat = 0, ok = 0;
+	int have_pat = 0, any = 0;
 	char *text = NULL, what[100], why[300];
 	uint32_t ncap = 0;
 	struct rule *r;
@@ -1554,8 +1554,8 @@ rules_parse_native(struct rules_parser *p, unsigned line, const char *s)
 		}
 		goto out;
 	}
-	if (!(hwlen == 1 && hw[0] == '*') &&
-	    !rules_valid_field_name(hw, hwlen)) {
+	any = hwlen == 1 && hw[0] == '*';
+	if (!any && !rules_valid_field_name(hw, hwlen)) {
 		rules_perr(p, PM_ERROR, line, (unsigned)lx.start + 1,
 		    "bad header name \"%.*s\" (printable characters without "
 		    "\":\", or \"*\" for any header)",
@@ -1741,13 +1741,11 @@ rules_parse_native(struct rules_parser *p, unsigned line, const char *s)
 		rules_enomem(p, line);
 		goto out;
 	}
-	if (!(hwlen == 1 && hw[0] == '*'))
-		r->header = rules_lower_dup(hw, hwlen);
-	else if (rules_guard_header(p, r) < 0)
+	/* Dispatch: the HEADER, or for "*" an enclosing "if ^Name:". */
+	if (!any && (r->header = rules_lower_dup(hw, hwlen)) == NULL)
 		goto nomem;
-	if (!(hwlen == 1 && hw[0] == '*') && r->header == NULL)
+	if (any && rules_guard_header(p, r) < 0)
 		goto nomem;
-	ok = 1;
 	goto out;
 
 nomem:
@@ -1755,7 +1753,6 @@ nomem:
 	rules_enomem(p, line);
 
 out:
-	(void)ok;
 	free(lx.str);
 	free(text);
 	rules_cond_free(when);

@@ -673,6 +673,48 @@ START_TEST(error_reference_in_negated_pattern)
 }
 END_TEST
 
+START_TEST(error_missing_or_bad_pattern)
+{
+	ck_assert_str_eq(load_error("!\n"),
+	    "t.rules:1: missing pattern after \"!\" (column 2)");
+	ck_assert_str_eq(load_error("!a^b^ IGNORE\n"),
+	    "t.rules:1: bad pattern delimiter \"a\": use a character that is "
+	    "neither a letter, a digit nor a backslash, e.g. /pattern/ "
+	    "(column 2)");
+	ck_assert_str_eq(load_error("if\nendif\n"),
+	    "t.rules:1: missing pattern after \"if\" (expected if /pattern/ "
+	    "or if !/pattern/)");
+	ck_assert_str_eq(load_error("if /(/\n/a/ IGNORE\nendif\n"),
+	    "t.rules:1: bad pattern: missing closing parenthesis (column 6)");
+}
+END_TEST
+
+START_TEST(error_nul_byte_in_line)
+{
+	struct pm_diags d = {0};
+	char line[512];
+
+	ck_assert_ptr_null(
+	    rules_load_string("t.rules", "/a/ IGN\0RE\n", 11, NULL, &d));
+	ck_assert_uint_eq(d.n, 1);
+	pm_diag_format(&d.v[0], line, sizeof(line));
+	ck_assert_str_eq(line, "t.rules:1: line contains a NUL byte");
+	pm_diags_free(&d);
+}
+END_TEST
+
+START_TEST(text_after_endif_is_warned_about)
+{
+	struct ruleset *rs = load("if /^A:/\n/x/ IGNORE\nendif # A\n");
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_eq(diagtext,
+	    "t.rules:3: warning: text after \"endif\" "
+	    "is ignored (column 7)");
+	rules_unref(rs);
+}
+END_TEST
+
 START_TEST(error_endif_without_if)
 {
 	ck_assert_str_eq(load_error("/^A:/ IGNORE\nendif\n"),
@@ -1569,6 +1611,9 @@ rules_suite(void)
 	tcase_add_test(er, error_reference_to_missing_capture);
 	tcase_add_test(er, error_bad_reference_syntax);
 	tcase_add_test(er, error_reference_in_negated_pattern);
+	tcase_add_test(er, error_missing_or_bad_pattern);
+	tcase_add_test(er, error_nul_byte_in_line);
+	tcase_add_test(er, text_after_endif_is_warned_about);
 	tcase_add_test(er, error_endif_without_if);
 	tcase_add_test(er, error_missing_endif_names_the_if);
 	tcase_add_test(er, error_indented_rule_after_if);
