@@ -24,6 +24,10 @@ check_PROGRAMS += $(REPLAY_PROGS)
 TESTS += tests/fuzz/replay
 EXTRA_DIST += tests/fuzz/replay tests/fuzz/smoke tests/fuzz/README \
 	tests/fuzz/corpus tests/fuzz/regress
+# The other hardening scripts (no build of their own; listed here so the
+# tarball has them): static analysis, sanitizer and valgrind runs.
+EXTRA_DIST += .clang-tidy tests/static/lib.sh tests/static/run \
+	tests/static/sanitizers tests/static/valgrind.supp
 
 tests_fuzz_replay_rules_SOURCES = tests/fuzz/fuzz_rules.c \
 	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
