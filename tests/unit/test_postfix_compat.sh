@@ -38,8 +38,10 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pm-compat.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
-# A private, empty configuration: postmap must not depend on /etc/postfix.
-mkdir "$tmp/conf" && : >"$tmp/conf/main.cf" || exit 1
+# A private configuration (smtputf8 on, as with a current main.cf):
+# postmap must not depend on /etc/postfix.
+mkdir "$tmp/conf" &&
+    echo "compatibility_level = 3.6" >"$tmp/conf/main.cf" || exit 1
 
 fail=0
 compared=0
