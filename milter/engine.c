@@ -103,6 +103,7 @@ static long engine_field_name(const char *, size_t);
 static int engine_valid_name(const char *, size_t);
 static int engine_expand(
     struct engine_state *, const struct rule *, const char *, struct pm_buf *);
+static void engine_match_error(struct engine_state *, const struct rule *, int);
 static int engine_subst(struct engine_state *, const struct rule *,
     const char *, size_t, struct pm_buf *);
 static int engine_header(struct engine_state *, size_t);
@@ -390,6 +391,30 @@ engine_expand(struct engine_state *st, const struct rule *r,
 	return (0);
 }
 
+/* engine_match_error - a failed match, worded as rules_match() does */
+static void
+engine_match_error(struct engine_state *st, const struct rule *r, int rc)
+{
+	const struct rules_options *o = rules_opts(st->p->rules);
+	PCRE2_UCHAR msg[256];
+
+	if (rc == PCRE2_ERROR_MATCHLIMIT)
+		pm_error_set(st->err,
+		    "%s:%u: pattern hit the match limit (MatchLimit %u); "
+		    "simplify the pattern or raise the limit",
+		    r->file, r->line, (unsigned)o->match_limit);
+	else if (rc == PCRE2_ERROR_DEPTHLIMIT)
+		pm_error_set(st->err,
+		    "%s:%u: pattern hit the depth limit (DepthLimit %u); "
+		    "simplify the pattern or raise the limit",
+		    r->file, r->line, (unsigned)o->depth_limit);
+	else {
+		pcre2_get_error_message(rc, msg, sizeof(msg));
+		pm_error_set(st->err, "%s:%u: pattern match failed: %s",
+		    r->file, r->line, (const char *)msg);
+	}
+}
+
 /*
  * engine_subst - every match of the rule's pattern replaced (s///g)
  *
@@ -404,7 +429,6 @@ engine_subst(struct engine_state *st, const struct rule *r, const char *subj,
 {
 	pcre2_match_context *mctx = rules_match_context(st->p->rules);
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md);
-	PCRE2_UCHAR emsg[256];
 	char tok[PSEUDONYM_TOKEN_MAX];
 	size_t off = 0, done = 0;
 	uint32_t opts = 0;
@@ -423,9 +447,7 @@ engine_subst(struct engine_state *st, const struct rule *r, const char *subj,
 			continue;
 		}
 		if (rc < 0) {
-			pcre2_get_error_message(rc, emsg, sizeof(emsg));
-			pm_error_set(st->err, "%s:%u: pattern match failed: %s",
-			    r->file, r->line, (const char *)emsg);
+			engine_match_error(st, r, rc);
 			return (-1);
 		}
 		/* \K in a lookaround can move the start: never go back. */
@@ -629,7 +651,6 @@ engine_header(struct engine_state *st, size_t pos)
 			if ((size_t)nl != namelen ||
 			    strncasecmp(nb.s, h->name, namelen) != 0) {
 				/* Another name: delete, insert the new one. */
-				done = 1;
 				if (logonly) {
 					if (engine_add_note(st,
 					        ENGINE_NOTE_LOGONLY, pos, r,
@@ -637,6 +658,7 @@ engine_header(struct engine_state *st, size_t pos)
 						goto fail;
 					continue;
 				}
+				done = 1;
 				if (is_signed && !force) {
 					if (engine_add_note(st,
 					        ENGINE_NOTE_DKIM_SKIP, pos, r,

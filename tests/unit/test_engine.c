@@ -826,6 +826,44 @@ START_TEST(match_limit_is_an_error_naming_the_rule)
 }
 END_TEST
 
+START_TEST(match_limit_in_a_later_redact_match_is_an_error)
+{
+	static const struct engine_header h[] = {
+	    {"X-Slow", " x aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"},
+	};
+	struct rules_options o = {0, 1, 1000, 0};
+	struct ruleset *rs =
+	    load_opts("redact X-Slow /x|(a+)+$/ with \"y\"\n", &o);
+	struct engine_result res;
+	struct pm_error err;
+
+	/* The first match (x) is cheap; the search after it is not. */
+	ck_assert_int_eq(run_full(rs, NULL, NULL, h, NH(h), &res, &err), -1);
+	ck_assert_str_eq(err.text,
+	    F ":1: pattern hit the match limit (MatchLimit 1000); "
+	      "simplify the pattern or raise the limit");
+	ck_assert_uint_eq(res.nedits, 0);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(rename_ends_and_log_only_with_continue_goes_on)
+{
+	static const struct engine_header h[] = {
+	    {"X-Orig", " v"},
+	};
+
+	expect("/^X-Orig: (.*)/ REPLACE X-New: $1\n"
+	       "replace X-Orig with \"w\"\n",
+	    h, NH(h), "INSERT 0 X-New: v\nDELETE 0 X-Orig\n", "", NULL);
+	expect("replace X-Orig /(.*)/ with \"[$1]\" log-only continue\n"
+	       "remove X-Orig log-only continue\n"
+	       "replace X-Orig with \"w\"\n",
+	    h, NH(h), "CHANGE 0 X-Orig: w\n",
+	    "LOGONLY 0 1 CHANGE\nLOGONLY 0 2 DELETE\n", NULL);
+}
+END_TEST
+
 START_TEST(tls_forged_copies_removed_ours_inserted_first)
 {
 	static const struct engine_header h[] = {
@@ -1253,6 +1291,8 @@ engine_suite(void)
 	tcase_add_test(tc, long_value_refolded_within_78_where_possible);
 	tcase_add_test(tc, long_token_split_only_beyond_998);
 	tcase_add_test(tc, match_limit_is_an_error_naming_the_rule);
+	tcase_add_test(tc, match_limit_in_a_later_redact_match_is_an_error);
+	tcase_add_test(tc, rename_ends_and_log_only_with_continue_goes_on);
 	tcase_add_test(tc, tls_forged_copies_removed_ours_inserted_first);
 	tcase_add_test(
 	    tc, tls_trusted_reinjection_keeps_copies_inserts_nothing);
