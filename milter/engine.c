@@ -62,6 +62,7 @@
 
 #include "engine.h"
 #include "pseudonym.h"
+#include "tls.h"
 
 #define ENGINE_FOLD_SOFT 78 /* RFC 5322 2.1.1 SHOULD */
 #define ENGINE_FOLD_HARD 998 /* RFC 5322 2.1.1 MUST */
@@ -95,7 +96,6 @@ static int engine_add_note(struct engine_state *, enum engine_note_kind, size_t,
     const struct rule *, enum engine_op);
 static int engine_dkim_collect(struct engine_state *, const char *);
 static int engine_dkim_signed(const struct engine_state *, const char *);
-static size_t engine_authserv_id(const char *, const char **);
 static int engine_is_forged_tls(
     const struct engine_state *, const struct engine_header *);
 static void engine_scrub(struct pm_buf *, size_t);
@@ -280,43 +280,23 @@ engine_dkim_signed(const struct engine_state *st, const char *name)
 	        engine_cmp_str) != NULL);
 }
 
-/*
- * engine_authserv_id - the first token of a TLS header value (up to ';' or
- * white space), as tls_header_authserv_id() defines it, without the
- * latter's bounded buffer: the value comes from the sender.
- */
-static size_t
-engine_authserv_id(const char *v, const char **start)
-{
-	const char *p = v, *s;
-
-	while (engine_is_wsp(*p) || *p == '\r' || *p == '\n')
-		p++;
-	s = p;
-	while (*p != 0 && *p != ';' && !engine_is_wsp(*p) && *p != '\r' &&
-	    *p != '\n')
-		p++;
-	*start = s;
-	return ((size_t)(p - s));
-}
-
 /* engine_is_forged_tls - a copy of our TLS header claiming our id? */
 static int
 engine_is_forged_tls(
     const struct engine_state *st, const struct engine_header *h)
 {
 	const struct engine_params *p = st->p;
-	const char *id;
-	size_t len;
+	char id[512];
 
 	if (p->tls_header_name == NULL || p->authserv_id == NULL ||
 	    p->trusted_reinjection)
 		return (0);
 	if (strcasecmp(h->name, p->tls_header_name) != 0)
 		return (0);
-	len = engine_authserv_id(h->value, &id);
-	return (len == strlen(p->authserv_id) &&
-	    strncasecmp(id, p->authserv_id, len) == 0);
+	/* A token too long for id cannot be ours: tls.c cuts ours at 255. */
+	if (tls_header_authserv_id(h->value, id, sizeof(id)) < 0)
+		return (0);
+	return (strcasecmp(id, p->authserv_id) == 0);
 }
 
 /*
