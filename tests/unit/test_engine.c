@@ -916,6 +916,31 @@ START_TEST(tls_forged_copies_removed_ours_inserted_first)
 }
 END_TEST
 
+START_TEST(tls_authserv_id_is_the_first_token)
+{
+	static const struct engine_header h[] = {
+	    {"X-TLS-Info", "\n\tmail.example.org\n\t; tls=none"},
+	    {"X-TLS-Info", ""},
+	    {"X-TLS-Info", " ;mail.example.org"},
+	    {"X-TLS-Info", " mail.example.org.; tls=none"},
+	    {"X-TLS-Info", " mail.example.org x-tls=pass"},
+	};
+	struct engine_params p;
+	struct engine_result res;
+	struct pm_error err;
+	char *e;
+
+	memset(&p, 0, sizeof(p));
+	p.tls_header_name = "X-TLS-Info";
+	p.authserv_id = "mail.example.org";
+	ck_assert_int_eq(engine_run(&p, h, NH(h), &res, &err), 0);
+	e = edits_str(&res);
+	ck_assert_str_eq(e, "DELETE 0 X-TLS-Info\nDELETE 4 X-TLS-Info\n");
+	free(e);
+	engine_result_free(&res);
+}
+END_TEST
+
 START_TEST(tls_trusted_reinjection_keeps_copies_inserts_nothing)
 {
 	static const struct engine_header h[] = {
@@ -1294,6 +1319,7 @@ engine_suite(void)
 	tcase_add_test(tc, match_limit_in_a_later_redact_match_is_an_error);
 	tcase_add_test(tc, rename_ends_and_log_only_with_continue_goes_on);
 	tcase_add_test(tc, tls_forged_copies_removed_ours_inserted_first);
+	tcase_add_test(tc, tls_authserv_id_is_the_first_token);
 	tcase_add_test(
 	    tc, tls_trusted_reinjection_keeps_copies_inserts_nothing);
 	tcase_add_test(tc, milter_ops_indices_with_hidden_received);
