@@ -2162,6 +2162,10 @@ rules_match_one(const struct ruleset *rs, const struct rules_pattern *pat,
 	int rc;
 
 	rc = pcre2_match(pat->re, (PCRE2_SPTR)subj, len, 0, 0, md, rs->mctx);
+	/* JIT's small stack ran out: the interpreter uses the heap. */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(pat->re, (PCRE2_SPTR)subj, len, 0,
+		    PCRE2_NO_JIT, md, rs->mctx);
 	if (rc >= 0)
 		return (!pat->negate);
 	if (rc == PCRE2_ERROR_NOMATCH)

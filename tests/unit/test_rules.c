@@ -1004,6 +1004,32 @@ START_TEST(depth_limit_hit_returns_error_with_file_line)
 }
 END_TEST
 
+START_TEST(jit_stack_overflow_falls_back_to_interpreter)
+{
+	struct rules_options o = {0};
+	struct pm_buf h = PM_BUF_INIT;
+	pcre2_match_data *md;
+	struct pm_error err;
+	struct ruleset *rs;
+	int i;
+
+	o.jit = 1;
+	rs = load_opts("/^X: (a|b)*c$/ IGNORE\n", &o);
+	ck_assert_ptr_nonnull(rs);
+	pm_buf_puts(&h, "X: ");
+	for (i = 0; i < 20000; i++)
+		pm_buf_puts(&h, "ab");
+	pm_buf_puts(&h, "c");
+	md = pcre2_match_data_create(rules_max_captures(rs) + 1, NULL);
+	ck_assert_int_eq(rules_match(rs, rules_get(rs, 0), h.s, h.len, h.s + 2,
+	                     h.len - 2, NULL, md, &err),
+	    1);
+	pcre2_match_data_free(md);
+	pm_buf_free(&h);
+	rules_unref(rs);
+}
+END_TEST
+
 START_TEST(invalid_utf8_in_header_is_matched_bytewise)
 {
 	struct ruleset *rs = load("/^Subject: .*\\xff/ IGNORE\n");
@@ -1646,6 +1672,7 @@ rules_suite(void)
 
 	tcase_add_test(mi, match_limit_hit_returns_error_with_file_line);
 	tcase_add_test(mi, depth_limit_hit_returns_error_with_file_line);
+	tcase_add_test(mi, jit_stack_overflow_falls_back_to_interpreter);
 	tcase_add_test(mi, invalid_utf8_in_header_is_matched_bytewise);
 	tcase_add_test(mi, refcount_and_unref_null);
 	tcase_add_test(mi, several_files_continue_seqs);
