@@ -34,7 +34,15 @@
 /*	Patterns are compiled in byte mode (no PCRE2_UTF: header values
 /*	may hold any bytes) with the pcre_table(5) defaults (caseless and
 /*	dotall on; each flag letter toggles), and JIT-compiled when asked
-/*	for and possible.
+/*	for and possible (a failed JIT compile is ignored; a match that
+/*	overflows the JIT stack is repeated by the interpreter).
+/*
+/*	Decisions beyond Postfix: lines Postfix would skip with a warning
+/*	are errors (a skipped scrubbing rule means unscrubbed mail), but
+/*	for actions a milter cannot do (warning, or error with strict)
+/*	and the obsolete X flag; a CIDR with host bits set beyond its
+/*	prefix is an error, as in Postfix cidr tables; "sender-domain
+/*	.dom" matches dom and its subdomains.
 /*
 /*	Each rule gets the lower-case header name it can only ever match
 /*	(rule->header), or NULL. For header_checks lines the name comes
