@@ -93,7 +93,7 @@ struct engine_note {
 	enum engine_note_kind kind;
 	size_t	pos;			/* original header position */
 	const struct rule *rule;
-	enum engine_op op;		/* the edit that was not made */
+	enum engine_op op;		/* edit not made (LOG: CHANGE) */
 };
 
 struct engine_result {
