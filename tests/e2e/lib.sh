@@ -45,6 +45,7 @@ say() { printf '%s\n' "$*"; }
 
 # e2e_require - skip (77) unless we can run real MTAs here
 e2e_require() {
+	local c
 	if [ "${PM_E2E:-1}" = 0 ]; then
 		say "SKIP: PM_E2E=0"
 		exit 77
@@ -63,6 +64,7 @@ e2e_require() {
 
 # e2e_cleanup - stop what we started, undo the alternate_config_directories
 e2e_cleanup() {
+	local p
 	set +e
 	[ -n "${E2E_CLEANUP_HOOK:-}" ] && $E2E_CLEANUP_HOOK
 	e2e_milter_stop
@@ -97,6 +99,7 @@ e2e_port_free() {
 
 # e2e_ports N - P1..PN, consecutive free ports
 e2e_ports() {
+	local base tries i okp
 	base=$((20000 + ($$ % 900) * 50))
 	tries=0
 	while :; do
@@ -120,6 +123,7 @@ e2e_ports() {
 
 # e2e_certs - a CA and a server certificate signed by it
 e2e_certs() {
+	local d
 	d=$W/ssl
 	mkdir -p "$d"
 	(
@@ -138,6 +142,7 @@ e2e_certs() {
 
 # e2e_dovecot - SASL only: user u7734x password s3cret
 e2e_dovecot() {
+	local d
 	d=$W/dovecot
 	mkdir -p "$d/run" "$d/state" "$W/spool/private"
 	printf 'u7734x:{PLAIN}s3cret\n' >"$d/passwd"
@@ -176,6 +181,7 @@ EOF
 
 # e2e_altdir_add - let "sendmail -C $W/etc" work (DESIGN §8)
 e2e_altdir_add() {
+	local cur
 	E2E_MAINCF_CREATED=0
 	if [ ! -f /etc/postfix/main.cf ]; then
 		: >/etc/postfix/main.cf
@@ -189,6 +195,7 @@ e2e_altdir_add() {
 
 # e2e_altdir_remove - take our directory out again (others may share it)
 e2e_altdir_remove() {
+	local cur new
 	[ "${E2E_ALTDIR:-0}" = 1 ] || return 0
 	cur=$(postconf -c /etc/postfix -h alternate_config_directories 2>/dev/null)
 	new=$(printf '%s\n' "$cur" | tr ', ' '\n\n' | grep -v '^$' |
@@ -221,6 +228,7 @@ e2e_service_block() {
 # e2e_postfix_config - main.cf and master.cf; ports from P1.. (see caller)
 #	$E2E_MASTER_EXTRA is appended to master.cf.
 e2e_postfix_config() {
+	local c b f snip
 	c=$W/etc
 	mkdir -p "$c" "$W/spool" "$W/data" "$W/mail"
 	chown nobody:nogroup "$W/mail"
@@ -256,7 +264,6 @@ virtual_mailbox_maps = pcre:$c/vmailbox.pcre
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 virtual_minimum_uid = 100
-header_size_limit = 1024000
 maillog_file = $W/maillog
 maillog_file_prefixes = $W
 smtpd_banner = \$myhostname ESMTP
@@ -315,6 +322,7 @@ EOF
 
 # e2e_postfix_start - start the instance and wait for its listeners
 e2e_postfix_start() {
+	local p
 	mkdir -p "$W/spool/private"
 	chown postfix "$W/data" "$W/spool/private"
 	postfix -c "$W/etc" check >"$W/postfix-check.log" 2>&1 ||
@@ -332,6 +340,7 @@ e2e_postfix_stop() {
 
 # e2e_wait_port PORT - up to 10 s
 e2e_wait_port() {
+	local n
 	n=0
 	while e2e_port_free "$1"; do
 		n=$((n + 1))
@@ -343,6 +352,7 @@ e2e_wait_port() {
 
 # e2e_milter_conf - write $W/milter.conf; extra "Key value" lines as args
 e2e_milter_conf() {
+	local l
 	mkdir -p "$W/spool/privacy-milter"
 	chown nobody:postfix "$W/spool/privacy-milter"
 	chmod 750 "$W/spool/privacy-milter"
@@ -363,6 +373,7 @@ e2e_milter_conf() {
 
 # e2e_milter_start - run the milter in the foreground (background job)
 e2e_milter_start() {
+	local n
 	"$PM_BIN" -f -c "$W/milter.conf" >>"$W/milter.log" 2>&1 &
 	E2E_MILTER_PID=$!
 	n=0
@@ -379,6 +390,7 @@ e2e_milter_start() {
 }
 
 e2e_milter_stop() {
+	local n
 	[ -n "${E2E_MILTER_PID:-}" ] || return 0
 	kill -TERM "$E2E_MILTER_PID" 2>/dev/null
 	n=0
@@ -399,6 +411,7 @@ e2e_count() {
 
 # e2e_wait_mail BOX N [SECONDS] - wait for N messages in BOX
 e2e_wait_mail() {
+	local lim n
 	lim=$((${3:-20} * 10))
 	n=0
 	while [ "$(e2e_count "$1")" -lt "$2" ]; do
@@ -434,6 +447,7 @@ ok() {
 }
 
 fail() {
+	local m
 	E2E_CASE=$((E2E_CASE + 1))
 	E2E_FAIL=$((E2E_FAIL + 1))
 	say "not ok $E2E_CASE - $1"

@@ -64,7 +64,8 @@ e2e_dovecot
 e2e_postfix_config
 sed "s/mail\\\\.example\\\\.org/mx\\\\.e2e\\\\.test/" \
     "$top_srcdir/init/postfix/reinject.rules" >"$W/reinject.rules"
-e2e_milter_conf "RulesFile $W/reinject.rules" "TrustedReinjection reinject"
+e2e_milter_conf "RulesFile $W/reinject.rules" "TrustedReinjection reinject" \
+    "LogLevel 2"
 e2e_milter_start || exit 99
 e2e_postfix_start $P_MX $P_SUB $P_PLAIN $P_HOP1 $P_REINJ
 
@@ -80,7 +81,7 @@ swaks_sub() {
 
 # personal - what must not appear in a scrubbed message's headers
 personal() {
-	grep -n -E '127\.0\.0\.1|localhost|laptop|home\.lan|192\.168\.1\.5|95\.91\.1\.2|u7734x|userid|Thunderbird|NeoMutt|cron-mailer|X-Originating' "$1"
+	grep -n -E '127\.0\.0\.1|localhost|laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|userid|Thunderbird|NeoMutt|cron-mailer|X-Originating' "$1"
 }
 
 # check_scrubbed NAME FILE - no client identity in FILE's header block
@@ -100,15 +101,17 @@ data_for() {
 	printf '%s\n' "$W/$1.eml"
 }
 
-TLS13="X-TLS-Info: $E2E_HOST; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; bits=256; pfs=yes; client-cert=none"
+# The engine folds the inserted header at 78 columns.
+TLS13="X-TLS-Info: $E2E_HOST; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384;
+	bits=256; pfs=yes; client-cert=none"
 
-# expected_submission BOX TLSLINE WITH - the scrubbed submission's headers
+# expected_submission BOX TLSLINE - the scrubbed submission's headers
 expected_submission() {
 	cat <<EOF
 Return-Path: <alice@e2e.test>
 X-Original-To: $1@remote.test
 Delivered-To: $1@remote.test
-Received: by $E2E_HOST (Postfix) with $3 id QID
+Received: by $E2E_HOST (Postfix) id QID
 	for <$1@remote.test>; DATE
 $2
 Received: by nas.home.lan with esmtp (Exim 4.96)
@@ -133,7 +136,7 @@ c1() {
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail bob 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg bob)
-	expected_submission bob "$TLS13" ESMTPSA >"$W/exp.1"
+	expected_submission bob "$TLS13" >"$W/exp.1"
 	e2e_headers "$f" >"$W/got.1"
 	e2e_expect "$name: delivered headers" "$W/exp.1" "$W/got.1"
 	check_scrubbed "$name" "$f"
@@ -146,7 +149,7 @@ c2() {
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail carol 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg carol)
-	expected_submission carol "X-TLS-Info: $E2E_HOST; tls=none" ESMTPA \
+	expected_submission carol "X-TLS-Info: $E2E_HOST; tls=none" \
 	    >"$W/exp.2"
 	e2e_headers "$f" >"$W/got.2"
 	e2e_expect "$name: delivered headers, tls=none" "$W/exp.2" "$W/got.2"
@@ -182,7 +185,8 @@ EOF
 	e2e_expect "$name: unchanged but for the TLS header" "$W/exp.3" "$W/got.3"
 }
 
-# --- 4. local submission: sendmail -C DIR as an ordinary user
+# --- 4. local submission: sendmail -C DIR as an ordinary user. No TLS
+# header: there was no SMTP session (include/params.h).
 c4() {
 	name="local sendmail"
 	runuser -u nobody -- /usr/sbin/sendmail -C "$W/etc" -t \
@@ -196,7 +200,6 @@ X-Original-To: erin@remote.test
 Delivered-To: erin@remote.test
 Received: by $E2E_HOST (Postfix)
 	id QID; DATE
-X-TLS-Info: $E2E_HOST; tls=none
 To: erin@remote.test
 Subject: cron report
 Message-ID: <20261123100000.GA1234@e2e.test>
@@ -224,14 +227,21 @@ Delivered-To: frank@remote.test
 Received: from $E2E_HOST (localhost [127.0.0.1])
 	by $E2E_HOST (Postfix) with ESMTP id QID
 	for <frank@remote.test>; DATE
-Received: by $E2E_HOST (Postfix) with ESMTPSA id QID
+Received: by $E2E_HOST (Postfix) id QID
 	for <frank@remote.test>; DATE
 EOF
-		expected_submission frank "$TLS13" ESMTPSA | sed 1,5d
+		expected_submission frank "$TLS13" | sed 1,5d
 	} >"$W/exp.5"
 	e2e_headers "$f" >"$W/got.5"
 	e2e_expect "$name: hop 1 Received scrubbed on hop 2" \
 	    "$W/exp.5" "$W/got.5"
+	# The milter on hop 2 did it, with the recipe's rule.
+	if grep -q 'rules=.*reinject\.rules:' "$W/milter.log"; then
+		ok "$name: scrubbed by the milter (reinject.rules)"
+	else
+		fail "$name: scrubbed by the milter (reinject.rules)" \
+		    "$(grep -v reload "$W/milter.log" | tail -5)"
+	fi
 	# Hop 2's own Received names only the loopback re-injection.
 	sed -n '4,6d;p' "$W/got.5" >"$W/got.5b"
 	check_scrubbed "$name" "$W/got.5b"
@@ -260,29 +270,37 @@ c6() {
 	swaks_sub $P_SUB gina "$W/gina.eml" --tls ||
 	    { fail "$name: retry accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail gina 1 || { fail "$name: retry delivered"; return; }
-	expected_submission gina "$TLS13" ESMTPSA >"$W/exp.6"
+	expected_submission gina "$TLS13" >"$W/exp.6"
 	e2e_headers "$(e2e_msg gina)" >"$W/got.6"
 	e2e_expect "$name: retry delivered scrubbed" "$W/exp.6" "$W/got.6"
 }
 
-# --- 7. a header block of about 100 KiB (long To and References)
+# --- 7. a header block of over 100 KiB: long To, Cc and References.
+# Postfix itself re-folds address headers of local clients
+# (local_header_rewrite_clients) and stops at header_address_token_limit
+# (10240 tokens); with milters attached it also cut a single 70 KB header
+# at about 60 KB here, with the milter making no edit at all (measured), so
+# each header stays below those limits. The milter must pass every header
+# (each one packet, more than 64 KiB in all) and leave them alone.
+# Compared unfolded, white space collapsed.
 c7() {
+	local name f i sz
 	name="100 KiB header"
 	{
 		printf 'Message-ID: <big@e2e.test>\n'
 		printf 'Date: Mon, 23 Nov 2026 10:00:00 +0100\n'
 		printf 'From: Alice <alice@e2e.test>\n'
 		printf 'To: henry@remote.test'
-		i=0
-		while [ $i -lt 2000 ]; do
-			printf ',\n listmember%04d@remote.test' $i
-			i=$((i + 1))
+		for i in $(seq -w 0 999); do
+			printf ',\n to-member%s@remote.test' "$i"
+		done
+		printf '\nCc: cc-member0@remote.test'
+		for i in $(seq -w 1 999); do
+			printf ',\n cc-member%s@remote.test' "$i"
 		done
 		printf '\nReferences:'
-		i=0
-		while [ $i -lt 1000 ]; do
-			printf '\n <thread-%04d.abcdef@e2e.test>' $i
-			i=$((i + 1))
+		for i in $(seq -w 0 1399); do
+			printf '\n <thread-%s.abcdef0123@e2e.test>' "$i"
 		done
 		printf '\nSubject: big\nUser-Agent: Thunderbird/115.5.0\n\nbody\n'
 	} >"$W/big.eml"
@@ -290,16 +308,23 @@ c7() {
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail henry 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg henry)
-	# Everything but the User-Agent arrives byte for byte.
-	sed -e '/^$/q' "$W/big.eml" | grep -v '^User-Agent:' >"$W/exp.7"
-	sed -e '/^$/q' "$f" | sed -n '/^Message-ID:/,$p' >"$W/got.7"
-	sz=$(wc -c <"$W/exp.7")
-	if [ "$sz" -gt 100000 ] && cmp -s "$W/exp.7" "$W/got.7"; then
+	sz=$(sed -e '/^$/,$d' "$W/big.eml" | wc -c)
+	# Everything but the User-Agent arrives.
+	sed -e '/^$/,$d' "$W/big.eml" | grep -v '^User-Agent:' | unfold >"$W/exp.7"
+	sed -e '/^$/,$d' "$f" | sed -n '/^Message-ID:/,$p' | unfold >"$W/got.7"
+	if [ "$sz" -gt 102400 ] && cmp -s "$W/exp.7" "$W/got.7"; then
 		ok "$name: $sz octets of headers delivered intact"
 	else
 		fail "$name: $sz octets of headers delivered intact" \
-		    "$(diff "$W/exp.7" "$W/got.7" | head -5)"
+		    "$(diff "$W/exp.7" "$W/got.7" | cut -c1-200 | head -6)"
 	fi
+}
+
+# unfold - one line per header, runs of white space as one space
+unfold() {
+	awk '/^[ \t]/ { sub(/^[ \t]+/, " "); cur = cur $0; next }
+	    { if (NR > 1) print cur; cur = $0 } END { print cur }' |
+	    sed -E 's/[ \t]+/ /g'
 }
 
 # --- 8. SIGHUP while mail flows: every message delivered, scrubbed
@@ -345,6 +370,16 @@ c5
 c6
 c7
 c8
+
+# The log (LogLevel 2: one line per message) holds no removed value.
+if grep -n -E 'laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|Thunderbird|NeoMutt|cron-mailer' \
+    "$W/milter.log" >"$W/hits"; then
+	fail "milter log holds no removed value" "$(head -3 "$W/hits")"
+elif [ "$(grep -c 'rules=' "$W/milter.log")" -lt 10 ]; then
+	fail "milter log holds no removed value" "no per-message lines"
+else
+	ok "milter log holds no removed value"
+fi
 if [ "$E2E_FAIL" -gt 0 ] && [ "${PM_E2E_VERBOSE:-1}" = 1 ]; then
 	say "# --- maillog (tail)"
 	tail -n 30 "$W/maillog" | sed 's/^/# /'
