@@ -643,6 +643,39 @@ START_TEST(capture_cannot_forge_a_header_name)
 }
 END_TEST
 
+START_TEST(prepend_text_must_form_a_header)
+{
+	static const struct engine_header h[] = {
+	    {"Subject", " bad value"},
+	};
+	struct ruleset *rs = load("/^Subject: (.*)/ PREPEND $1\n");
+	struct engine_result res;
+	struct pm_error err;
+
+	ck_assert_int_eq(run_full(rs, NULL, NULL, h, NH(h), &res, &err), -1);
+	ck_assert_str_eq(err.text,
+	    F ":1: replacement text does not start "
+	      "with a header name and a colon");
+	ck_assert_uint_eq(res.nedits, 0);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(replace_line_keeps_value_as_written)
+{
+	static const struct engine_header h[] = {
+	    {"Subject", " a"},
+	    {"X-A", " b"},
+	};
+
+	/* No space after the colon: none is added (header_checks). */
+	expect("/^Subject:/ REPLACE subject:x\n"
+	       "/^X-A:/ REPLACE X-A:   spaced\n",
+	    h, NH(h), "CHANGE 0 Subject:x\nCHANGE 1 X-A:   spaced\n", "",
+	    "Subject:x\nX-A:   spaced\n");
+}
+END_TEST
+
 START_TEST(cr_in_replacement_text_becomes_space)
 {
 	static const struct engine_header h[] = {
@@ -1310,6 +1343,8 @@ engine_suite(void)
 	tcase_add_test(tc, received_ipv6_literals_redacted);
 	tcase_add_test(tc, crlf_in_capture_cannot_inject_a_header);
 	tcase_add_test(tc, capture_cannot_forge_a_header_name);
+	tcase_add_test(tc, prepend_text_must_form_a_header);
+	tcase_add_test(tc, replace_line_keeps_value_as_written);
 	tcase_add_test(tc, cr_in_replacement_text_becomes_space);
 	tcase_add_test(tc, safe_value_removes_nul_cr_lf);
 	tcase_add_test(tc, safe_value_never_leaves_blank_lines);
