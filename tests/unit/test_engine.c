@@ -15,6 +15,7 @@
 /*	on the exact edits and on the header list engine_apply() gives.
 /*--*/
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1316,6 +1317,83 @@ START_TEST(absurd_indentation_leaves_no_blank_line)
 }
 END_TEST
 
+/* Shared by the threads of threads_share_a_ruleset. */
+struct thr_arg {
+	const struct ruleset *rs;
+	const struct pseudonym_key *key;
+	const struct engine_header *h;
+	size_t n;
+	const char *want;
+	int bad;
+};
+
+/* thr_main - run the engine many times, count wrong results */
+static void *
+thr_main(void *v)
+{
+	struct thr_arg *a = v;
+	struct engine_result res;
+	struct pm_error err;
+	char *e;
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		if (run_full(a->rs, NULL, a->key, a->h, a->n, &res, &err) < 0) {
+			a->bad++;
+			continue;
+		}
+		e = edits_str(&res);
+		if (strcmp(e, a->want) != 0)
+			a->bad++;
+		free(e);
+		engine_result_free(&res);
+	}
+	return (NULL);
+}
+
+START_TEST(threads_share_a_ruleset)
+{
+	static const struct engine_header h[] = {
+	    {"Received", " from h ([192.0.2.1])\n\tby mx.example.org"},
+	    {"User-Agent", " Mutt"},
+	    {"X-Originating-IP", " [192.0.2.7]"},
+	    {"Subject", " hello hello"},
+	};
+	struct ruleset *rs =
+	    load("redact Received /\\[[0-9.]+\\]/ with \"[x]\" continue\n"
+	         "redact Received /by (\\S+)/ with \"by <$1>\"\n"
+	         "remove User-Agent\n"
+	         "pseudonymize X-Originating-IP /[0-9.]+/\n"
+	         "redact Subject /hel(l)o/ with \"$1\"\n");
+	struct pseudonym_key *key;
+	struct engine_result res;
+	struct pm_error err;
+	struct thr_arg a[4];
+	pthread_t t[4];
+	char *want;
+	int i;
+
+	key = pseudonym_key_from_bytes(key_bytes, 32, &err);
+	ck_assert_ptr_nonnull(key);
+	ck_assert_int_eq(run_full(rs, NULL, key, h, NH(h), &res, &err), 0);
+	want = edits_str(&res);
+	ck_assert_uint_eq(res.nedits, 4);
+	engine_result_free(&res);
+	for (i = 0; i < 4; i++) {
+		a[i] = (struct thr_arg){rs, key, h, NH(h), want, 0};
+		ck_assert_int_eq(
+		    pthread_create(&t[i], NULL, thr_main, &a[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(a[i].bad, 0);
+	}
+	free(want);
+	pseudonym_key_free(key);
+	rules_unref(rs);
+}
+END_TEST
+
 /* engine_suite - all tests */
 static Suite *
 engine_suite(void)
@@ -1363,6 +1441,7 @@ engine_suite(void)
 	tcase_add_test(tc, add_runs_once_when_condition_holds);
 	tcase_add_test(tc, dispatch_gives_same_rule_as_trying_every_rule);
 	tcase_add_test(tc, many_headers_stay_fast);
+	tcase_add_test(tc, threads_share_a_ruleset);
 	tcase_add_test(tc, absurd_indentation_leaves_no_blank_line);
 	suite_add_tcase(s, tc);
 	return (s);
