@@ -38,6 +38,17 @@
 /*
 /*	engine_safe_value() makes a new value safe to hand to the MTA and
 /*	re-folds it; every value the engine creates goes through it.
+/* DECISIONS
+/*	A REPLACE text naming another header deletes this one and inserts
+/*	the new one above it; that ends evaluation like a removal. A
+/*	change whose final value equals the original is no edit. A
+/*	log-only rule leaves the header as it was and ends evaluation
+/*	unless it has "continue". A DKIM skip ends evaluation and keeps
+/*	what forced rules already did. Forged copies of our TLS header are
+/*	deleted even when DKIM-signed: a signature vouches for the
+/*	sender's text, not for our authserv-id. redact and pseudonymize
+/*	substitute every match as Perl's s///g does, empty matches
+/*	included.
 /* SECURITY
 /*	A header value must never gain a line break the engine did not
 /*	make itself: a CR or LF copied from a capture or from replacement
