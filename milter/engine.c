@@ -430,6 +430,10 @@ engine_subst(struct engine_state *st, const struct rule *r, const char *subj,
 	for (;;) {
 		rc = pcre2_match(
 		    r->pat.re, (PCRE2_SPTR)subj, len, off, opts, st->md, mctx);
+		/* As rules_match(): JIT's small stack ran out, use the heap. */
+		if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+			rc = pcre2_match(r->pat.re, (PCRE2_SPTR)subj, len, off,
+			    opts | PCRE2_NO_JIT, st->md, mctx);
 		if (rc == PCRE2_ERROR_NOMATCH) {
 			if (opts == 0 || off >= len)
 				break;

@@ -881,6 +881,34 @@ START_TEST(match_limit_in_a_later_redact_match_is_an_error)
 }
 END_TEST
 
+START_TEST(jit_stack_exhaustion_falls_back_to_the_interpreter)
+{
+	struct pm_buf v = PM_BUF_INIT;
+	struct engine_header h[1];
+	struct ruleset *rs = load("redact X-Deep /x|(?:(a)|b)+c/ with \"y\"\n");
+	struct engine_result res;
+	struct pm_error err;
+	char *e;
+	int i;
+
+	/* The first match (x) is shallow; the second needs a deep stack. */
+	pm_buf_puts(&v, " x ");
+	for (i = 0; i < 50000; i++)
+		pm_buf_puts(&v, "ab");
+	pm_buf_puts(&v, "c");
+	h[0].name = "X-Deep";
+	h[0].value = v.s;
+	ck_assert_msg(
+	    run_full(rs, NULL, NULL, h, 1, &res, &err) == 0, "%s", err.text);
+	e = edits_str(&res);
+	ck_assert_str_eq(e, "CHANGE 0 X-Deep: y y\n");
+	free(e);
+	engine_result_free(&res);
+	rules_unref(rs);
+	pm_buf_free(&v);
+}
+END_TEST
+
 START_TEST(rename_ends_and_log_only_with_continue_goes_on)
 {
 	static const struct engine_header h[] = {
@@ -1431,6 +1459,7 @@ engine_suite(void)
 	tcase_add_test(tc, match_limit_is_an_error_naming_the_rule);
 	tcase_add_test(tc, match_limit_in_a_later_redact_match_is_an_error);
 	tcase_add_test(tc, rename_ends_and_log_only_with_continue_goes_on);
+	tcase_add_test(tc, jit_stack_exhaustion_falls_back_to_the_interpreter);
 	tcase_add_test(tc, tls_forged_copies_removed_ours_inserted_first);
 	tcase_add_test(tc, tls_authserv_id_is_the_first_token);
 	tcase_add_test(
