@@ -62,6 +62,7 @@
 /*	a message failed, 64 on usage errors.
 /*--*/
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/un.h>
 
@@ -87,6 +88,7 @@
 
 #define LC_MAX_REPLY (1024 * 1024) /* bound on one milter reply */
 #define LC_RBUF 65536
+#define LC_TIMEOUT 30 /* seconds without a reply: an error */
 #define LC_MAX_PROCS 64 /* process tree size we follow */
 
 /* Protocol steps an MTA offers (Postfix 3.7 with milter_protocol = 6). */
@@ -502,6 +504,7 @@ lc_event(struct lc_conn *c, int event, enum lc_stage st,
 static int
 lc_open(struct lc_conn *c)
 {
+	struct timeval tv = {LC_TIMEOUT, 0};
 	struct sockaddr_un sun;
 
 	memset(&sun, 0, sizeof(sun));
@@ -511,6 +514,9 @@ lc_open(struct lc_conn *c)
 	strcpy(sun.sun_path, opts.socket);
 	if ((c->fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
 		return (lc_fail(c, "socket: %s", strerror(errno)));
+	/* A milter that stops answering is an error, not a hang. */
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		return (lc_fail(c, "setsockopt: %s", strerror(errno)));
 	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
 		return (
 		    lc_fail(c, "connect %s: %s", opts.socket, strerror(errno)));
@@ -723,9 +729,8 @@ lc_session_start(struct lc_conn *c)
 	size_t n;
 	enum lc_outcome o;
 
-	if (c->fd < 0 && lc_open(c) < 0)
-		return (LC_ERROR);
-	if (lc_negotiate(c) < 0)
+	/* After SMFIC_QUIT_NC the milter expects CONNECT: no new OPTNEG. */
+	if (c->fd < 0 && (lc_open(c) < 0 || lc_negotiate(c) < 0))
 		return (LC_ERROR);
 	/* CONNECT: host name, family, port (network order), address. */
 	n = (size_t)snprintf(
