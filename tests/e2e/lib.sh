@@ -86,7 +86,7 @@ e2e_cleanup() {
 
 # e2e_workdir - private directory tree for this run
 e2e_workdir() {
-	W=$(mktemp -d /tmp/pm-e2e.XXXXXX) || exit 99
+	W=$(mktemp -d /tmp/privacy-milter-e2e.XXXXXX) || exit 99
 	chmod 755 "$W"
 	trap e2e_cleanup EXIT
 	trap 'exit 99' INT TERM
@@ -350,18 +350,23 @@ e2e_wait_port() {
 	return 0
 }
 
-# e2e_milter_conf - write $W/milter.conf; extra "Key value" lines as args
+# e2e_milter_conf - write $W/milter.conf; extra "Key value" lines as args.
+#	The socket lives in $E2E_MILTER_DIR (default: under the queue
+#	directory, as init/postfix/main.cf.snippet has it), group
+#	$E2E_SOCKET_GROUP (default postfix).
 e2e_milter_conf() {
 	local l
-	mkdir -p "$W/spool/privacy-milter"
-	chown nobody:postfix "$W/spool/privacy-milter"
-	chmod 750 "$W/spool/privacy-milter"
+	: "${E2E_MILTER_DIR:=$W/spool/privacy-milter}"
+	: "${E2E_SOCKET_GROUP:=postfix}"
+	E2E_SOCK=$E2E_MILTER_DIR/privacy-milter.sock
+	mkdir -p "$E2E_MILTER_DIR"
+	chown "nobody:$E2E_SOCKET_GROUP" "$E2E_MILTER_DIR"
+	chmod 750 "$E2E_MILTER_DIR"
 	{
-		printf 'Socket unix:%s\n' \
-		    "$W/spool/privacy-milter/privacy-milter.sock"
-		printf 'PidFile %s\n' "$W/spool/privacy-milter/privacy-milter.pid"
+		printf 'Socket unix:%s\n' "$E2E_SOCK"
+		printf 'PidFile %s\n' "$E2E_MILTER_DIR/privacy-milter.pid"
 		printf 'UserID nobody\n'
-		printf 'SocketGroup postfix\n'
+		printf 'SocketGroup %s\n' "$E2E_SOCKET_GROUP"
 		printf 'SocketMode 0660\n'
 		printf 'AuthservID %s\n' "$E2E_HOST"
 		printf 'RulesFile %s\n' "$top_srcdir/rules/default.rules"
@@ -377,7 +382,7 @@ e2e_milter_start() {
 	"$PM_BIN" -f -c "$W/milter.conf" >>"$W/milter.log" 2>&1 &
 	E2E_MILTER_PID=$!
 	n=0
-	while [ ! -S "$W/spool/privacy-milter/privacy-milter.sock" ]; do
+	while [ ! -S "$E2E_SOCK" ]; do
 		n=$((n + 1))
 		if [ $n -gt 100 ] || ! kill -0 $E2E_MILTER_PID 2>/dev/null; then
 			say "milter did not start"
@@ -401,7 +406,7 @@ e2e_milter_stop() {
 	done
 	wait "$E2E_MILTER_PID" 2>/dev/null
 	E2E_MILTER_PID=
-	rm -f "$W/spool/privacy-milter/privacy-milter.sock"
+	rm -f "$E2E_SOCK"
 }
 
 # e2e_count BOX - messages delivered to maildir BOX
@@ -431,7 +436,7 @@ e2e_msg() {
 e2e_norm() {
 	sed -E \
 	    -e 's/([[:space:]]id) [0-9A-Za-z]{8,}([;: ]|$)/\1 QID\2/' \
-	    -e 's/(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [ 0-9]?[0-9] [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} [-+][0-9]{4}( \([A-Z]+\))?/DATE/'
+	    -e 's/(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [ 0-9]?[0-9] [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} ([-+][0-9]{4}( \([A-Z]+\))?|GMT|UT)/DATE/'
 }
 
 # e2e_headers FILE - its header block (up to the empty line), normalised

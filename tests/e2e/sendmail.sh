@@ -1,4 +1,253 @@
-#!/bin/sh
-# tests/e2e/sendmail.sh -- Sendmail end to end (being written)
-echo "SKIP: not written yet"
-exit 77
+#!/bin/bash
+# tests/e2e/sendmail.sh -- privacy-milter behind a real Sendmail, end to end
+#
+# NAME
+#	sendmail.sh - authenticated submission over STARTTLS through
+#	Debian's Sendmail 8.17 with INPUT_MAIL_FILTER from init/sendmail/
+# DESCRIPTION
+#	Debian's sendmail-bin and postfix packages conflict, so Sendmail is
+#	never installed here: when it is not installed already, the test
+#	fetches sendmail-bin, sendmail-cf and sasl2-bin with "apt-get
+#	download" and unpacks them with dpkg -x into $PM_SENDMAIL_ROOT
+#	(default /var/tmp/pm-e2e-sendmail, kept between runs). Sendmail runs
+#	as root with its own .cf (built with m4 from an .mc this test writes,
+#	including init/sendmail/privacy-milter.mc), its own queue, on two
+#	127.0.0.1 ports (MTA, MSA), relaying everything to a local smtp-sink
+#	whose dump files the test reads. It runs in private UTS and mount
+#	namespaces (unshare -mu): a host name with a dot (Sendmail sleeps a
+#	minute on an unqualified one), and the SASL config directory that
+#	Sendmail only looks for under /usr/lib/sasl2 bound to a private one
+#	(Cyrus sasldb with the test user). Nothing outside /tmp is changed.
+#
+#	Cases: the Thunderbird-style submission arrives with the client's
+#	identity gone from every header (Sendmail's own Received through the
+#	confRECEIVED_HEADER of privacy-milter.mc, the rest by the milter), the
+#	TLS header present; an unauthenticated inbound message is unchanged
+#	but for the TLS header.
+#
+#	Exit 77 when not root, PM_E2E=0, or Sendmail cannot be had (no
+#	installed package and no download), or m4, unshare, smtp-sink or
+#	swaks are missing.
+
+. "$(dirname "$0")/lib.sh"
+
+e2e_require swaks openssl m4 unshare smtp-sink runuser
+[ -x "$PM_BIN" ] || { say "SKIP: $PM_BIN not built"; exit 77; }
+
+# sm_locate - set SM_BIN, SM_CF, SM_SASLPASSWD (installed, else unpacked)
+sm_locate() {
+	local r f
+	for f in /usr/libexec/sendmail/sendmail /usr/lib/sm.bin/sendmail; do
+		if [ -x "$f" ] && [ -f /usr/share/sendmail/cf/m4/cf.m4 ] &&
+		    command -v saslpasswd2 >/dev/null 2>&1; then
+			SM_BIN=$f
+			SM_CF=/usr/share/sendmail/cf
+			SM_SASLPASSWD=$(command -v saslpasswd2)
+			return 0
+		fi
+	done
+	r=${PM_SENDMAIL_ROOT:-/var/tmp/pm-e2e-sendmail}
+	if [ ! -x "$r/usr/libexec/sendmail/sendmail" ] ||
+	    [ ! -x "$r/usr/sbin/saslpasswd2" ]; then
+		mkdir -p "$r/debs" || return 1
+		(cd "$r/debs" &&
+		    apt-get download sendmail-bin sendmail-cf sasl2-bin) \
+		    >"$r/download.log" 2>&1 || return 1
+		for f in "$r"/debs/*.deb; do
+			dpkg -x "$f" "$r" || return 1
+		done
+	fi
+	SM_BIN=$r/usr/libexec/sendmail/sendmail
+	SM_CF=$r/usr/share/sendmail/cf
+	SM_SASLPASSWD=$r/usr/sbin/saslpasswd2
+	[ -x "$SM_BIN" ] && [ -f "$SM_CF/m4/cf.m4" ] && [ -x "$SM_SASLPASSWD" ]
+}
+sm_locate || { say "SKIP: no Sendmail (install or apt-get download failed)"; exit 77; }
+unshare -mu true 2>/dev/null ||
+    { say "SKIP: unshare -mu not permitted here"; exit 77; }
+
+E2E_HOST=sm.e2e.test
+D=$top_srcdir/tests/e2e/data
+e2e_workdir
+e2e_ports 3
+P_MTA=$P1 P_MSA=$P2 P_SINK=$P3
+S=$W/sendmail
+mkdir -p "$S/mqueue" "$S/sasl" "$W/sink"
+chmod 700 "$S/mqueue"
+chown nobody "$W/sink"
+: >"$S/aliases"
+: >"$S/local-host-names"
+
+e2e_certs
+# The user for SMTP AUTH: Cyrus sasldb, realm = Sendmail's $j.
+printf 's3cret' | "$SM_SASLPASSWD" -p -f "$S/sasl/sasldb2" -u "$E2E_HOST" \
+    -c u7734x || { say "saslpasswd2 failed"; exit 99; }
+cat >"$S/sasl/Sendmail.conf" <<EOF
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+sasldb_path: /usr/lib/sasl2/sasldb2
+mech_list: PLAIN LOGIN
+EOF
+
+E2E_MILTER_DIR=$W/milter E2E_SOCKET_GROUP=root
+e2e_milter_conf "LogLevel 2"
+e2e_milter_start || exit 99
+
+# The .mc: a minimal Sendmail relaying everything to the sink, and the
+# lines of init/sendmail/privacy-milter.mc with the test's socket.
+{
+	cat <<EOF
+divert(0)dnl
+VERSIONID(\`privacy-milter e2e')dnl
+OSTYPE(\`linux')dnl
+FEATURE(\`no_default_msa')dnl
+FEATURE(\`accept_unresolvable_domains')dnl
+define(\`confDOMAIN_NAME', \`$E2E_HOST')dnl
+define(\`QUEUE_DIR', \`$S/mqueue')dnl
+define(\`STATUS_FILE', \`$S/statistics')dnl
+define(\`ALIAS_FILE', \`$S/aliases')dnl
+define(\`confPID_FILE', \`$S/sendmail.pid')dnl
+define(\`confCW_FILE', \`-o $S/local-host-names')dnl
+define(\`confDONT_PROBE_INTERFACES', \`True')dnl
+define(\`confDONT_BLAME_SENDMAIL', \`TrustStickyBit')dnl
+define(\`confCR_FILE', \`-o $S/relay-domains')dnl
+define(\`SMART_HOST', \`relay:[127.0.0.1]')dnl
+define(\`RELAY_MAILER_ARGS', \`TCP \$h $P_SINK')dnl
+define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
+TRUST_AUTH_MECH(\`PLAIN LOGIN')dnl
+define(\`confSERVER_CERT', \`$W/ssl/server.pem')dnl
+define(\`confSERVER_KEY', \`$W/ssl/server.key')dnl
+define(\`confCACERT', \`$W/ssl/ca.pem')dnl
+define(\`confCACERT_PATH', \`$W/ssl')dnl
+DAEMON_OPTIONS(\`Family=inet, Name=MTA, Port=$P_MTA, Addr=127.0.0.1')dnl
+DAEMON_OPTIONS(\`Family=inet, Name=MSA, Port=$P_MSA, Addr=127.0.0.1, M=Ea')dnl
+EOF
+	sed "s|/run/privacy-milter/privacy-milter.sock|$E2E_SOCK|" \
+	    "$top_srcdir/init/sendmail/privacy-milter.mc"
+	printf '%s\n' "MAILER(\`local')dnl" "MAILER(\`smtp')dnl"
+} >"$S/e2e.mc"
+# Inbound mail for e2e.test is accepted and relayed to the sink too.
+printf 'e2e.test\n' >"$S/relay-domains"
+m4 -D_CF_DIR_="$SM_CF/" "$SM_CF/m4/cf.m4" "$S/e2e.mc" >"$S/e2e.cf" \
+    2>"$S/m4.err" || { cat "$S/m4.err"; exit 99; }
+grep -q '^Xprivacy-milter, S=local:' "$S/e2e.cf" ||
+    { say "INPUT_MAIL_FILTER missing from the .cf"; exit 99; }
+
+smtp-sink -u nobody -d "$W/sink/%H%M%S." "127.0.0.1:$P_SINK" 10 \
+    >"$W/sink.log" 2>&1 &
+SINK_PID=$!
+unshare -mu sh -c "mount --bind '$S/sasl' /usr/lib/sasl2 &&
+    hostname '$E2E_HOST' && exec '$SM_BIN' -C '$S/e2e.cf' -bD" \
+    >"$S/sendmail.out" 2>&1 &
+SM_PID=$!
+sm_stop() {
+	kill "$SM_PID" "$SINK_PID" 2>/dev/null
+	wait "$SM_PID" "$SINK_PID" 2>/dev/null
+}
+E2E_CLEANUP_HOOK=sm_stop
+for p in $P_MTA $P_MSA $P_SINK; do
+	e2e_wait_port "$p" ||
+	    { say "port $p not listening"; cat "$S/sendmail.out"; exit 99; }
+done
+
+# sink_count / sink_msg N - the sink's dump files
+sink_count() { ls "$W/sink" | wc -l; }
+# sink_wait N LAST - N dumps, the Nth complete (its body's last line LAST
+# written; the sink adds empty lines after it)
+sink_wait() {
+	local n=0
+	while [ "$(sink_count)" -lt "$1" ] ||
+	    ! grep -qx "$2" "$(sink_msg "$1")"; do
+		n=$((n + 1))
+		[ $n -gt 200 ] && return 1
+		sleep 0.1
+	done
+}
+sink_msg() { ls -tr "$W/sink"/* 2>/dev/null | sed -n "${1}p"; }
+# sink_headers FILE - the message's header block without the sink's
+# envelope lines and its own Received header
+sink_headers() {
+	sed -e '/^$/,$d' "$1" |
+	    awk '/^X-(Client-Addr|Client-Proto|Helo-Args|Mail-Args|Rcpt-Args):/ { next }
+		/^Received: from .*/ && !seen { skip = 1; seen = 1; next }
+		skip && /^[ \t]/ { next }
+		{ skip = 0; print }' | e2e_norm
+}
+
+TLS13="X-TLS-Info: $E2E_HOST; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384;
+	bits=256; pfs=yes; client-cert=none"
+
+# --- 1. authenticated submission over STARTTLS (MSA port)
+c1() {
+	local name f
+	name="sendmail submission STARTTLS+SASL"
+	sed 's/remote\.test/remote.example/g' "$D/submission.eml" >"$W/sub.eml"
+	swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
+	    -au u7734x -ap s3cret --from alice@e2e.test \
+	    --to bob@remote.example --data "$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	sink_wait 1 Alice || { fail "$name: relayed"; return; }
+	f=$(sink_msg 1)
+	cat >"$W/exp.1" <<EOF
+Received: by $E2E_HOST (8.17.1.9/8.17.1.9) with ESMTPSA id QID
+	for <bob@remote.example>; DATE
+$TLS13
+Received: by nas.home.lan with esmtp (Exim 4.96)
+	id 1t9XyZ-000123-AB
+	for bob@remote.example; DATE
+Message-ID: <4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f4a5b@e2e.test>
+Date: DATE
+MIME-Version: 1.0
+Content-Language: en-US
+To: Bob <bob@remote.example>
+From: Alice <alice@e2e.test>
+Subject: Minutes of Monday's meeting
+Content-Type: text/plain; charset=UTF-8; format=flowed
+Content-Transfer-Encoding: 7bit
+EOF
+	sink_headers "$f" >"$W/got.1"
+	e2e_expect "$name: relayed headers" "$W/exp.1" "$W/got.1"
+	if grep -n -E '127\.0\.0\.1|localhost|laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|authenticated|Thunderbird|X-Originating' \
+	    "$W/got.1" >"$W/hits"; then
+		fail "$name: no client identity in any header" "$(cat "$W/hits")"
+	else
+		ok "$name: no client identity in any header"
+	fi
+}
+
+# --- 2. inbound, unauthenticated, STARTTLS (MTA port): only the TLS header
+c2() {
+	local name f
+	name="sendmail inbound unauthenticated"
+	# A forged copy of our TLS header (our authserv-id) comes in too.
+	sed "s/^X-TLS-Info: mx\\.e2e\\.test;/X-TLS-Info: $E2E_HOST;/" \
+	    "$D/inbound.eml" >"$W/in.eml"
+	swaks --server "127.0.0.1:$P_MTA" --ehlo out.sender.example --tls \
+	    --from someone@sender.example --to dave@e2e.test \
+	    --data "$W/in.eml" >>"$W/swaks.log" 2>&1 ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	sink_wait 2 hello || { fail "$name: relayed"; return; }
+	f=$(sink_msg 2)
+	{
+		cat <<EOF
+Received: from out.sender.example (localhost [127.0.0.1])
+	by $E2E_HOST (8.17.1.9/8.17.1.9) with ESMTPS id QID
+	(version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=NO)
+	for <dave@e2e.test>; DATE
+$TLS13
+EOF
+		e2e_headers "$W/in.eml" | grep -v '^X-TLS-Info:'
+	} >"$W/exp.2"
+	sink_headers "$f" >"$W/got.2"
+	e2e_expect "$name: unchanged but for the TLS header" "$W/exp.2" "$W/got.2"
+}
+
+c1
+c2
+if [ "$E2E_FAIL" -gt 0 ]; then
+	say "# --- sendmail output"
+	tail -n 20 "$S/sendmail.out" | sed 's/^/# /'
+	say "# --- milter log (tail)"
+	tail -n 20 "$W/milter.log" | sed 's/^/# /'
+fi
+e2e_finish
