@@ -5,6 +5,8 @@
 # message (never the message unscrubbed), the log names the rule's
 # file:line; the daemon keeps serving (a second message is answered the
 # same way, the process is the same). OnError=accept passes it, logged.
+# A note about the message rather than a header (a log-only "add" rule)
+# is logged without crashing the child.
 # Skips (77) without miltertest. Bounded: 30 s per miltertest run.
 . "$(dirname "$0")/lib.sh"
 command -v miltertest >/dev/null 2>&1 || { echo "# SKIP: no miltertest"; exit 77; }
@@ -62,5 +64,22 @@ hl_check "OnError=accept: continue (miltertest exit $rc)" \
 sleep 0.3
 hl_check "OnError=accept: the log names the rule's file:line" \
     grep -q "evil.rules:2: .*match limit" "$LOG"
+stop
+
+# A log-only "add" rule: its note names no header (pos = nheaders).
+printf 'add X-Scrubbed with "yes" log-only\n' > "$tmp/logonly.rules"
+printf 'AuthservID mx.test.example\nBackground no\nRulesFile %s\n' \
+    "$tmp/logonly.rules" > "$tmp/pm.conf"
+start
+C=$(pgrep -P "$MPID" | head -n 1)
+timeout -s KILL 30 miltertest -D "sock=unix:$SOCK" \
+    -D "lib=$src/tests/milter/lib.lua" -s "$src/tests/hostile/logonly.lua" \
+    > "$tmp/mt.out" 2>&1
+rc=$?
+hl_check "log-only add rule: continue, nothing added (miltertest exit $rc)" \
+    [ $rc -eq 0 -a "$(grep -c '^FAIL' "$tmp/mt.out")" -eq 0 ]
+sleep 0.3
+hl_check "log-only add rule: the child did not crash" \
+    [ "$(pgrep -P "$MPID" | head -n 1)" = "$C" -a "$(grep -c 'killed by signal\|exited with status' "$LOG")" -eq 0 ]
 stop
 hl_done

@@ -7,4 +7,4 @@ HOSTILE_TESTS = tests/hostile/tester.sh tests/hostile/diagnostics.sh \
 TESTS += $(HOSTILE_TESTS)
 EXTRA_DIST += $(HOSTILE_TESTS) tests/hostile/lib.sh tests/hostile/rules.tab \
 	tests/hostile/config.tab tests/hostile/leak.lua \
-	tests/hostile/evil.lua
+	tests/hostile/evil.lua tests/hostile/logonly.lua
