@@ -7,6 +7,7 @@
 /*	loadclient -s SOCKET [-c CONNS] [-m MSGS] [-d SECONDS] [-n PER_SESSION]
 /*		[-k] [-A EVERY] [-p PID] [-H MILLISECONDS [-W LOGFILE]]
 /*		[-b BODYBYTES] [-l LABEL] [-v]
+/*	loadclient -M [-b BODYBYTES]
 /* DESCRIPTION
 /*	loadclient speaks the Sendmail 8 milter protocol, version 6, over a
 /*	unix socket, exactly as an MTA does: it offers every protocol step
@@ -57,6 +58,9 @@
 /*	reload_p50_ms, reload_max_ms. -v also prints the
 /*	negotiation and the modification requests of the first message on
 /*	stderr.
+/*
+/*	-M prints the benchmark message as a file (for smtp-source -F in
+/*	bench/postfix-bench) and exits.
 /* DIAGNOSTICS
 /*	Exit 0 when every message completed without protocol error, 1 when
 /*	a message failed, 64 on usage errors.
@@ -1086,6 +1090,22 @@ lc_make_body(size_t n)
 	return (b);
 }
 
+/* lc_print_message - the message as a file (LF line ends) */
+static int
+lc_print_message(FILE *fp)
+{
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < lc_nheaders; i++)
+		fprintf(fp, "%s:%s\n", lc_headers[i][0], lc_headers[i][1]);
+	fputc('\n', fp);
+	for (p = lc_body; *p; p++)
+		if (*p != '\r')
+			fputc(*p, fp);
+	return (fflush(fp) == 0 ? 0 : -1);
+}
+
 /* usage - print the synopsis and exit 64 */
 static void
 usage(void)
@@ -1094,7 +1114,8 @@ usage(void)
 	    "usage: loadclient -s SOCKET [-c CONNS] [-m MSGS] [-d SECONDS]"
 	    " [-n PER_SESSION]\n"
 	    "                  [-k] [-A EVERY] [-p PID] [-H MS [-W LOG]]"
-	    " [-b BYTES] [-l LABEL] [-v]\n");
+	    " [-b BYTES] [-l LABEL] [-v]\n"
+	    "       loadclient -M [-b BYTES]\n");
 	exit(64);
 }
 
@@ -1110,7 +1131,7 @@ main(int argc, char **argv)
 	unsigned long hwm = 0;
 	size_t nall = 0, i;
 	uint32_t prot = 0;
-	int ch, have_cpu = 0;
+	int ch, have_cpu = 0, print_msg = 0;
 
 	opts.conns = 1;
 	opts.msgs = 100;
@@ -1122,7 +1143,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	rl->fd = -1;
-	while ((ch = getopt(argc, argv, "s:c:m:d:n:kA:p:H:W:b:l:v")) != -1) {
+	while ((ch = getopt(argc, argv, "s:c:m:d:n:kA:p:H:W:b:l:vM")) != -1) {
 		switch (ch) {
 		case 's':
 			opts.socket = optarg;
@@ -1171,9 +1192,17 @@ main(int argc, char **argv)
 		case 'v':
 			opts.verbose = 1;
 			break;
+		case 'M':
+			print_msg = 1;
+			break;
 		default:
 			usage();
 		}
+	}
+	if (print_msg) {
+		if ((lc_body = lc_make_body(opts.body_bytes)) == NULL)
+			return (1);
+		return (lc_print_message(stdout) < 0 ? 1 : 0);
 	}
 	if (opts.socket == NULL || opts.conns == 0 || opts.conns > 4096 ||
 	    opts.per_session == 0 || opts.body_bytes > 65535 ||

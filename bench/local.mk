@@ -29,7 +29,7 @@ bench_engine_bench_LDADD = $(CORE_LIBS)
 CLEANFILES += bench/engine-bench
 
 EXTRA_DIST += BENCHMARKS.md bench/run bench/smoke bench/postfix-bench \
-	bench/bench.conf bench/bench-client.rules
+	bench/bench.conf
 
 BENCH_TOOLS = bench/loadclient bench/noop-naive bench/noop-opt \
 	bench/engine-bench privacy-milter
