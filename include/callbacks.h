@@ -16,10 +16,11 @@
 /*	connection spec); rmsocket removes an old unix socket first.
 /*
 /*	cb_run() is the child: it installs the first snapshot as
-/*	generation 1, starts the reload thread (SIGUSR1; requests that
-/*	arrive during a reload are merged into one more), runs smfi_main()
-/*	and, once libmilter stops, waits for the sessions in progress (at
-/*	most MilterTimeout seconds). With reload_now it reloads at once
+/*	generation 1, starts the control thread and runs smfi_main().
+/*	The control thread takes SIGUSR1 (reload; requests that arrive
+/*	during a reload are merged into one more) and SIGUSR2 (stop: new
+/*	connections are refused, messages in progress are finished, at
+/*	most 60 s, then smfi_stop()). With reload_now it reloads at once
 /*	(a restarted child picks up files changed since the first load).
 /*	Returns the child's exit status.
 /*--*/

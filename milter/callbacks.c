@@ -95,7 +95,7 @@
 #include "snapshot.h"
 
 #define CB_NAME "privacy-milter"
-
+#define CB_DRAIN_MAX 60 /* seconds to wait for messages at stop */
 /* Per-message header storage. */
 struct cb_hdr {
 	char *name;
@@ -110,6 +110,7 @@ struct cb_conn {
 	size_t nhdrs;
 	size_t cap;
 	int lost; /* a header could not be kept */
+	int in_msg; /* between MAIL and end/abort */
 };
 
 /* The current snapshot, swapped by the reload thread. */
@@ -119,7 +120,8 @@ static unsigned long cb_generation;
 
 static const struct sup_args *cb_args;
 static atomic_int cb_quit;
-static atomic_uint cb_active; /* connections in progress */
+static atomic_uint cb_msgs; /* messages in progress */
+static atomic_int cb_draining; /* stop requested: no new sessions */
 static atomic_ulong cb_last_proto; /* for a reused connection */
 
 /* Macros asked for per stage (SMFIF_SETSYMLIST). */
@@ -215,6 +217,10 @@ cb_message_free(struct cb_conn *c)
 	c->hdrs = NULL;
 	c->nhdrs = c->cap = 0;
 	c->lost = 0;
+	if (c->in_msg) {
+		c->in_msg = 0;
+		atomic_fetch_sub(&cb_msgs, 1);
+	}
 	session_reset_message(&c->sess);
 }
 
@@ -232,7 +238,6 @@ cb_conn_new(SMFICTX *ctx, unsigned long proto)
 		free(c);
 		return (NULL);
 	}
-	atomic_fetch_add(&cb_active, 1);
 	return (c);
 }
 
@@ -268,9 +273,12 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	struct cb_conn *c;
 	unsigned long want = SMFIF_CHGHDRS | SMFIF_ADDHDRS | SMFIF_SETSYMLIST;
 	size_t i;
-
 	(void)f2;
 	(void)f3;
+	if (atomic_load(&cb_draining)) {
+		pm_log(LOG_INFO, "stopping: new connection refused");
+		return (SMFIS_REJECT);
+	}
 	if ((f0 & (SMFIF_CHGHDRS | SMFIF_ADDHDRS)) !=
 	    (SMFIF_CHGHDRS | SMFIF_ADDHDRS))
 		pm_log(LOG_WARNING,
@@ -356,6 +364,8 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
 	cb_message_free(c);
+	c->in_msg = 1;
+	atomic_fetch_add(&cb_msgs, 1);
 	/* TLS macros sent at MAIL win (a client that skipped the EHLO). */
 	if (smfi_getsymval(ctx, "{tls_version}") != NULL) {
 		session_reset_tls(&c->sess);
@@ -648,7 +658,6 @@ cb_close(SMFICTX *ctx)
 		session_free(&c->sess);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
-		atomic_fetch_sub(&cb_active, 1);
 	}
 	return (SMFIS_CONTINUE);
 }
@@ -750,9 +759,28 @@ cb_reload(void)
 	pm_log(LOG_NOTICE, "reload: generation %lu, %zu rules", gen, i);
 }
 
-/* cb_reload_main - the reload thread: SIGUSR1 means reload */
+/* cb_drain - refuse new connections, let messages finish, stop libmilter */
+static void
+cb_drain(void)
+{
+	struct timespec ts = {0, 50 * 1000 * 1000};
+	unsigned i;
+
+	atomic_store(&cb_draining, 1);
+	pm_log(LOG_NOTICE, "stopping: %u messages in progress",
+	    atomic_load(&cb_msgs));
+	for (i = 0; atomic_load(&cb_msgs) > 0 && i < CB_DRAIN_MAX * 20u; i++)
+		nanosleep(&ts, NULL);
+	if (atomic_load(&cb_msgs) > 0)
+		pm_log(LOG_WARNING,
+		    "stopping with %u messages in progress after %u s",
+		    atomic_load(&cb_msgs), CB_DRAIN_MAX);
+	(void)smfi_stop();
+}
+
+/* cb_control_main - the control thread: SIGUSR1 reload, SIGUSR2 stop */
 static void *
-cb_reload_main(void *arg)
+cb_control_main(void *arg)
 {
 	sigset_t set;
 	int sig;
@@ -762,65 +790,56 @@ cb_reload_main(void *arg)
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (atomic_load(&cb_quit))
 			break;
-		cb_reload();
+		if (sig == SIGUSR2) {
+			if (!atomic_load(&cb_draining))
+				cb_drain();
+		} else
+			cb_reload();
 	}
 	return (NULL);
 }
 
-/* cb_run - the child: reload thread, smfi_main, drain */
+/* cb_run - the child: control thread, smfi_main */
 int
 cb_run(const struct sup_args *args, struct snapshot *first, int reload_now)
 {
 	sigset_t set;
 	pthread_t tid;
-	struct timespec ts = {0, 50 * 1000 * 1000};
-	unsigned timeout, waited;
 	int rc, err;
-
 	cb_args = args;
-	timeout = first->conf->timeout;
 	pm_log_set_level(first->conf->log_level);
 	pm_log(LOG_NOTICE, "child started: generation %lu, %zu rules",
 	    cb_install(first), rules_count(first->rules));
 
 	/*
-	 * SIGUSR1 belongs to the reload thread; SIGHUP, SIGTERM and SIGINT
+	 * SIGUSR1 and SIGUSR2 belong to the control thread; SIGHUP, SIGTERM and SIGINT
 	 * to libmilter's signal thread (smfi_main blocks them in the threads
-	 * it makes; the reload thread must block them too, or a SIGTERM
+	 * it makes; the control thread must block them too, or a SIGTERM
 	 * delivered to it would kill the process). Every thread inherits
 	 * this mask.
 	 */
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if ((err = pthread_create(&tid, NULL, cb_reload_main, NULL)) != 0) {
-		pm_log(LOG_ERR, "cannot start the reload thread: %s",
+	if ((err = pthread_create(&tid, NULL, cb_control_main, NULL)) != 0) {
+		pm_log(LOG_ERR, "cannot start the control thread: %s",
 		    strerror(err));
 		return (EX_OSERR);
 	}
 	if (reload_now)
 		kill(getpid(), SIGUSR1);
-
 	rc = smfi_main();
-
-	/* libmilter stopped accepting; let sessions in progress finish. */
-	for (waited = 0; atomic_load(&cb_active) > 0 &&
-	     (timeout == 0 || waited < timeout * 20u);
-	     waited++)
-		nanosleep(&ts, NULL);
-	if (atomic_load(&cb_active) > 0)
-		pm_log(LOG_WARNING, "stopping with %u sessions in progress",
-		    atomic_load(&cb_active));
-
 	atomic_store(&cb_quit, 1);
 	pthread_kill(tid, SIGUSR1);
 	pthread_join(tid, NULL);

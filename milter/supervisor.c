@@ -36,10 +36,14 @@
 /*	parent), setgid/initgroups/setuid to UserID, then cb_run().
 /*
 /*	Signals to the parent: SIGHUP (and SIGUSR1) -> SIGUSR1 to the child,
-/*	which reloads in a thread of its own. SIGTERM or SIGINT -> SIGTERM
-/*	to the child only (SIGINT is libmilter's abort): the child stops
-/*	accepting, finishes the sessions in progress and exits; then the
-/*	parent removes the socket and the pidfile and exits 0.
+/*	which reloads in a thread of its own. SIGTERM or SIGINT -> SIGUSR2
+/*	to the child, never SIGINT (libmilter's abort) and not SIGTERM
+/*	either: Debian's libmilter runs sessions in a worker pool that
+/*	abandons every session at once when libmilter stops, so the child's
+/*	control thread first refuses new connections and waits (at most
+/*	60 s) until no message is in progress, then calls smfi_stop(). The
+/*	child exits; the parent removes the socket and the pidfile and
+/*	exits 0. A SIGTERM sent to the child directly stops it at once.
 /*
 /*	Child exit when not stopping (crash, kill -9, a SIGHUP sent to the
 /*	child directly): logged, restarted after a back-off of 1 s,
@@ -536,7 +540,7 @@ sup_run(const struct sup_args *args, struct snapshot *first)
 				    sig);
 			stopping = 1;
 			if (child > 0)
-				(void)kill(child, SIGTERM);
+				(void)kill(child, SIGUSR2);
 			break;
 		case SIGCHLD:
 			while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
