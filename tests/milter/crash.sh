@@ -1,0 +1,61 @@
+#!/bin/sh
+# tests/milter/crash.sh -- kill -9 of the child: the supervisor logs it and
+# starts a new child after 1 s; a session begun right after the kill waits in
+# the listen backlog (the supervisor keeps the socket open) and succeeds.
+# More than RestartLimit crashes within RestartWindow seconds: the supervisor
+# gives up with exit 70 (EX_SOFTWARE) and removes socket and pidfile.
+. "$(dirname "$0")/lib.sh"
+L=$PM_SRCDIR/tests/milter
+
+# new_child OLD - wait (10 s) for a child other than OLD; print its pid
+new_child() {
+	i=0
+	while [ $i -lt 100 ]; do
+		c=$(child_pid)
+		if [ -n "$c" ] && [ "$c" != "$1" ]; then
+			echo "$c"
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+echo "checks: kill -9 of the child; the next session succeeds"
+start_milter
+old=$(child_pid)
+[ -n "$old" ] || fail "no child"
+kill -9 "$old"
+lua "$L/short.lua" -D qid=AFTERKILL || fail "session after kill -9"
+grep -q "child $old was killed by signal 9; restarting in 1 s" "$LOG" ||
+    fail "crash not logged"
+ok "logged: child $old was killed by signal 9; restarting in 1 s"
+new=$(new_child "$old") || fail "no new child"
+ok "new child $new"
+grep -q 'AFTERKILL: changed=0 removed=1 ' "$LOG" || fail "AFTERKILL not logged"
+ok "AFTERKILL served by the new child"
+stop_milter
+[ "$MRC" -eq 0 ] || fail "exit status $MRC"
+
+echo "checks: RestartLimit 2 within RestartWindow 60: the third crash ends it"
+start_milter -o RestartLimit=2 -o RestartWindow=60
+c=$(child_pid)
+kill -9 "$c"
+c=$(new_child "$c") || fail "no second child"
+kill -9 "$c"
+c=$(new_child "$c") || fail "no third child"
+grep -q 'restarting in 2 s' "$LOG" || fail "back-off did not double"
+ok "back-off doubled: restarting in 2 s"
+kill -9 "$c"
+wait "$MPID"
+MRC=$?
+MPID=
+[ "$MRC" -eq 70 ] || fail "exit status $MRC, expected 70"
+ok "supervisor exit status 70"
+grep -q "child $c was killed by signal 9; 3 exits within 60 seconds: giving up" \
+    "$LOG" || fail "giving up not logged"
+ok "logged: 3 exits within 60 seconds: giving up"
+[ ! -e "$SOCK" ] && [ ! -e "$PIDF" ] || fail "socket or pidfile left behind"
+ok "socket and pidfile removed"
+echo "PASS"
