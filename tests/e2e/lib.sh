@@ -350,6 +350,16 @@ e2e_wait_port() {
 	return 0
 }
 
+# e2e_wait_file PATH - up to 10 s for PATH to exist
+e2e_wait_file() {
+	local n=0
+	while [ ! -e "$1" ]; do
+		n=$((n + 1))
+		[ $n -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
 # e2e_milter_conf - write $W/milter.conf; extra "Key value" lines as args.
 #	The socket lives in $E2E_MILTER_DIR (default: under the queue
 #	directory, as init/postfix/main.cf.snippet has it), group

@@ -4,7 +4,8 @@
 # NAME
 #	postfix.sh - submission (STARTTLS + SASL), plain submission, inbound,
 #	local sendmail, two-hop re-injection, milter down/up, a 100 KiB
-#	header, SIGHUP under load
+#	header, SIGHUP under load, milter order (a milter after ours sees the
+#	scrubbed headers), the log holds no removed value
 # DESCRIPTION
 #	One private Postfix 3.7 instance (postfix -c DIR, 127.0.0.1 only),
 #	configured from init/postfix/main.cf.snippet and master.cf.snippet as
@@ -28,15 +29,16 @@ grep -qs '^pcre[[:space:]]' /etc/postfix/dynamicmaps.cf \
 [ -x "$PM_BIN" ] || { say "SKIP: $PM_BIN not built"; exit 77; }
 
 D=$top_srcdir/tests/e2e/data
-E2E_BOXES="bob carol dave erin frank gina henry ivan"
+E2E_BOXES="bob carol dave erin frank gina henry ivan judy"
 e2e_workdir
 e2e_ports 6
-P_MX=$P1 P_SUB=$P2 P_PLAIN=$P3 P_HOP1=$P4 P_REINJ=$P5
+P_MX=$P1 P_SUB=$P2 P_PLAIN=$P3 P_HOP1=$P4 P_REINJ=$P5 P_ORDER=$P6
 
 # Test-only services beside the snippet's: the submission entry again
-# without TLS (the "plain" case), and a two-hop pair: hop 1 is the
-# submission entry with a content filter instead of cleanup_submit, hop 2
-# the re-injection smtpd of README "Postfix", two-hop setups.
+# without TLS (the "plain" case); a two-hop pair: hop 1 is the submission
+# entry with a content filter instead of cleanup_submit, hop 2 the
+# re-injection smtpd of README "Postfix", two-hop setups; and the
+# submission entry with a second milter after ours (README "DKIM").
 sub_block() {
 	e2e_service_block submission "$top_srcdir/init/postfix/master.cf.snippet"
 }
@@ -46,6 +48,8 @@ E2E_MASTER_EXTRA="$(sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_PLAIN in
 	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_HOP1 inet/" |
 	    grep -v cleanup_service_name
 	printf '%s\n' "  -o content_filter=scan:[127.0.0.1]:$P_REINJ"
+	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_ORDER inet/"
+	printf '%s\n' "  -o smtpd_milters=unix:privacy-milter/privacy-milter.sock,unix:second/second.sock"
 	cat <<EOF
 scan      unix  -       -       y       -       10      smtp
   -o smtp_tls_security_level=none
@@ -67,7 +71,7 @@ sed "s/mail\\\\.example\\\\.org/mx\\\\.e2e\\\\.test/" \
 e2e_milter_conf "RulesFile $W/reinject.rules" "TrustedReinjection reinject" \
     "LogLevel 2"
 e2e_milter_start || exit 99
-e2e_postfix_start $P_MX $P_SUB $P_PLAIN $P_HOP1 $P_REINJ
+e2e_postfix_start $P_MX $P_SUB $P_PLAIN $P_HOP1 $P_REINJ $P_ORDER
 
 # swaks_sub PORT BOX DATAFILE [swaks args] - authenticated submission
 swaks_sub() {
@@ -362,6 +366,37 @@ c8() {
 	fi
 }
 
+# --- 9. milter order (README "DKIM"): a milter listed after ours, as a
+# DKIM signer would be, sees the scrubbed headers and our TLS header. The
+# second milter is another privacy-milter whose rules only log.
+c9() {
+	local name d pid
+	name="milter order"
+	d=$W/spool/second
+	mkdir -p "$d"
+	chown nobody:postfix "$d"
+	chmod 750 "$d"
+	printf '%s\n' 'log User-Agent' 'log X-Originating-IP' 'log X-TLS-Info' \
+	    >"$W/second.rules"
+	printf '%s\n' "Socket unix:$d/second.sock" "PidFile $d/second.pid" \
+	    'UserID nobody' 'SocketGroup postfix' 'TLSHeader no' 'LogLevel 2' \
+	    "RulesFile $W/second.rules" >"$W/second.conf"
+	"$PM_BIN" -f -c "$W/second.conf" >"$W/second.log" 2>&1 &
+	pid=$!
+	e2e_wait_file "$d/second.sock" ||
+	    { fail "$name: second milter starts" "$(cat "$W/second.log")"; return; }
+	swaks_sub $P_ORDER judy "$(data_for judy)" --tls ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; kill $pid; return; }
+	e2e_wait_mail judy 1 || { fail "$name: delivered"; kill $pid; return; }
+	kill $pid
+	wait $pid
+	grep 'log: matched header' "$W/second.log" | sed 's/^[^:]*: [^:]*: //' \
+	    >"$W/got.9"
+	printf '%s\n' 'log: matched header X-TLS-Info (second.rules:3)' >"$W/exp.9"
+	e2e_expect "$name: the next milter sees only the scrubbed headers" \
+	    "$W/exp.9" "$W/got.9"
+}
+
 c1
 c2
 c3
@@ -370,6 +405,7 @@ c5
 c6
 c7
 c8
+c9
 
 # The log (LogLevel 2: one line per message) holds no removed value.
 if grep -n -E 'laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|Thunderbird|NeoMutt|cron-mailer' \
