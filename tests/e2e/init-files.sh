@@ -69,4 +69,60 @@ t $? "LSB header present"
 . "$srcdir/init/privacy-milter.default"
 [ "$PRIVACY_MILTER_CONF" = /etc/privacy-milter/privacy-milter.conf ]
 t $? "defaults file parses in sh"
+
+# The sysv script for real, pointed at a private defaults file: start,
+# status, reload with a broken rules file (refused, still running), reload,
+# stop. As root the child drops to nobody.
+if [ "$(id -u)" -eq 0 ]; then
+	user=nobody
+else
+	user=
+fi
+mkdir -p "$tmp/run"
+printf 'remove User-Agent when authenticated\n' >"$tmp/test.rules"
+cat >"$tmp/conf" <<EOC
+Socket unix:$tmp/sock/pm.sock
+SocketGroup $(id -gn)
+UserID $user
+RulesFile $tmp/test.rules
+EOC
+cat >"$tmp/default" <<EOC
+DAEMON=$bin
+PRIVACY_MILTER_CONF=$tmp/conf
+PIDFILE=$tmp/run/pm.pid
+SOCKDIR=$tmp/sock
+EOC
+sed "s|/etc/default/\$NAME|$tmp/default|g" "$init" >"$tmp/init"
+si() { sh "$tmp/init" "$@" >>"$tmp/init.log" 2>&1; }
+si start
+t $? "init script: start"
+w=0
+while [ ! -S "$tmp/sock/pm.sock" ] && [ $w -lt 50 ]; do
+	sleep 0.1
+	w=$((w + 1))
+done
+pid=$(cat "$tmp/run/pm.pid" 2>/dev/null)
+[ -S "$tmp/sock/pm.sock" ] && [ -n "$pid" ] && kill -0 "$pid" && si status
+t $? "init script: status says running, socket and pidfile present"
+printf 'remove User-Agent when bogus-condition\n' >"$tmp/test.rules"
+si reload
+rc=$?
+[ $rc -ne 0 ] && kill -0 "$pid"
+t $? "init script: reload refuses a broken rules file, daemon stays"
+printf 'remove User-Agent when authenticated\n' >"$tmp/test.rules"
+si reload && kill -0 "$pid"
+t $? "init script: reload"
+si stop
+w=0
+while kill -0 "$pid" 2>/dev/null && [ $w -lt 100 ]; do
+	sleep 0.1
+	w=$((w + 1))
+done
+! kill -0 "$pid" 2>/dev/null && [ ! -e "$tmp/sock/pm.sock" ] &&
+    [ ! -e "$tmp/run/pm.pid" ]
+t $? "init script: stop (socket and pidfile removed)"
+si status
+[ $? -eq 3 ]
+t $? "init script: status 3 when stopped"
+[ $fail = 0 ] || sed 's/^/#   /' "$tmp/init.log"
 exit $fail
