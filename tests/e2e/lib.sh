@@ -73,8 +73,9 @@ e2e_cleanup() {
 	for p in $E2E_PIDS; do
 		kill "$p" 2>/dev/null
 	done
-	[ -n "${E2E_DOVECOT_CONF:-}" ] &&
-	    doveadm -c "$E2E_DOVECOT_CONF" stop >/dev/null 2>&1
+	# Dovecot's master: by its pidfile (doveadm stop is not reliable here).
+	[ -s "${W:-/nonexistent}/dovecot/run/master.pid" ] &&
+	    kill "$(cat "$W/dovecot/run/master.pid")" 2>/dev/null
 	e2e_altdir_remove
 	sleep 0.3
 	if [ "${PM_E2E_KEEP:-0}" = 1 ]; then
