@@ -4,7 +4,7 @@
 /* SUMMARY
 /*	engine micro-benchmark: headers per second on one core
 /* SYNOPSIS
-/*	engine-bench [-r RULES] [-t SECONDS] [-s SIZES]
+/*	engine-bench [-r RULES] [-t SECONDS | -n COUNT] [-s SIZES] [-J]
 /*	engine-bench -g N [-x]
 /* DESCRIPTION
 /*	engine-bench runs the pure engine (engine_run() and
@@ -25,6 +25,10 @@
 /*	off the hot path). A second series, scale-absent, has all N rules
 /*	for absent names: with dispatch on the header name its cost must
 /*	stay flat.
+/*
+/*	-n COUNT runs exactly COUNT messages per figure instead of SECONDS
+/*	(for callgrind: instructions per message); -J skips the figure
+/*	without JIT; -s "" skips the scaling series.
 /*
 /*	-g N prints the generated rules (as used by scale) on stdout, for
 /*	the reload benchmark; -x makes them all absent-name rules.
@@ -204,6 +208,8 @@ eb_one(const struct engine_params *ep, size_t *nedits)
 	return (0);
 }
 
+static unsigned long eb_count; /* -n: messages per figure */
+
 /* eb_run - run the engine for secs seconds (at least 10 messages) */
 static int
 eb_run(const struct ruleset *rs, double secs, struct eb_result *r)
@@ -243,7 +249,7 @@ eb_run(const struct ruleset *rs, double secs, struct eb_result *r)
 		t1 = eb_now();
 		lat[n++] = t1 - t0;
 		total_edits += nedits;
-	} while (t1 - start < secs || n < 10);
+	} while (eb_count > 0 ? n < eb_count : (t1 - start < secs || n < 10));
 	qsort(lat, n, sizeof(*lat), eb_cmp);
 	r->msgs = n;
 	r->headers_per_s = (double)n * BENCH_NHEADERS / (t1 - start);
@@ -320,11 +326,11 @@ main(int argc, char **argv)
 	char *base;
 	size_t baselen;
 	long gen = -1;
-	int ch, absent_only = 0, jit, series;
+	int ch, absent_only = 0, jit, series, jit_only = 0;
 	struct eb_result r;
 	struct ruleset *rs;
 
-	while ((ch = getopt(argc, argv, "r:t:s:g:x")) != -1) {
+	while ((ch = getopt(argc, argv, "r:t:s:g:xn:J")) != -1) {
 		switch (ch) {
 		case 'r':
 			rules_path = optarg;
@@ -340,6 +346,12 @@ main(int argc, char **argv)
 			break;
 		case 'x':
 			absent_only = 1;
+			break;
+		case 'n':
+			eb_count = strtoul(optarg, NULL, 10);
+			break;
+		case 'J':
+			jit_only = 1;
 			break;
 		default:
 			usage();
@@ -363,7 +375,7 @@ main(int argc, char **argv)
 	eb_session();
 
 	/* The rules file alone, with and without JIT. */
-	for (jit = 1; jit >= 0; jit--) {
+	for (jit = 1; jit >= jit_only; jit--) {
 		if ((rs = eb_load(rules_path, base, baselen, jit, NULL)) ==
 		    NULL)
 			return (1);
