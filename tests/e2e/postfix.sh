@@ -282,8 +282,8 @@ c6() {
 # --- 7. a header block of over 100 KiB: long To, Cc and References.
 # Postfix itself re-folds address headers of local clients
 # (local_header_rewrite_clients) and stops at header_address_token_limit
-# (10240 tokens); with milters attached it also cut a single 70 KB header
-# at about 60 KB here, with the milter making no edit at all (measured), so
+# (10240 tokens); with any milter attached it also cut a single 70 KB header
+# to about 60 KB here (measured with a no-op libmilter milter too), so
 # each header stays below those limits. The milter must pass every header
 # (each one packet, more than 64 KiB in all) and leave them alone.
 # Compared unfolded, white space collapsed.
