@@ -111,6 +111,7 @@ define(\`confCW_FILE', \`-o $S/local-host-names')dnl
 define(\`confDONT_PROBE_INTERFACES', \`True')dnl
 define(\`confDONT_BLAME_SENDMAIL', \`TrustStickyBit')dnl
 define(\`confCR_FILE', \`-o $S/relay-domains')dnl
+define(\`confSERVICE_SWITCH_FILE', \`$S/service.switch')dnl
 define(\`SMART_HOST', \`relay:[127.0.0.1]')dnl
 define(\`RELAY_MAILER_ARGS', \`TCP \$h $P_SINK')dnl
 define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
@@ -128,6 +129,8 @@ EOF
 } >"$S/e2e.mc"
 # Inbound mail for e2e.test is accepted and relayed to the sink too.
 printf 'e2e.test\n' >"$S/relay-domains"
+# Host names from /etc/hosts only: no DNS (slow or absent on test machines).
+printf 'hosts\tfiles\naliases\tfiles\n' >"$S/service.switch"
 m4 -D_CF_DIR_="$SM_CF/" "$SM_CF/m4/cf.m4" "$S/e2e.mc" >"$S/e2e.cf" \
     2>"$S/m4.err" || { cat "$S/m4.err"; exit 99; }
 grep -q '^Xprivacy-milter, S=local:' "$S/e2e.cf" ||
@@ -146,7 +149,7 @@ sm_stop() {
 }
 E2E_CLEANUP_HOOK=sm_stop
 for p in $P_MTA $P_MSA $P_SINK; do
-	e2e_wait_port "$p" ||
+	e2e_wait_port "$p" || e2e_wait_port "$p" ||
 	    { say "port $p not listening"; cat "$S/sendmail.out"; exit 99; }
 done
 
