@@ -23,7 +23,9 @@
 #	identity gone from every header (Sendmail's own Received through the
 #	confRECEIVED_HEADER of privacy-milter.mc, the rest by the milter), the
 #	TLS header present; an unauthenticated inbound message is unchanged
-#	but for the TLS header.
+#	but for the TLS header (a forged copy removed); with the milter
+#	stopped the client gets a 4xx (F=T) and nothing is relayed, and its
+#	retry once the milter is back goes out scrubbed.
 #
 #	Exit 77 when not root, PM_E2E=0, or Sendmail cannot be had (no
 #	installed package and no download), or m4, unshare, smtp-sink or
@@ -245,8 +247,40 @@ EOF
 	e2e_expect "$name: unchanged but for the TLS header" "$W/exp.2" "$W/got.2"
 }
 
+# --- 3. milter down: F=T makes Sendmail answer 4xx, nothing is relayed;
+# up again: the client's retry goes out scrubbed.
+c3() {
+	local name f
+	name="sendmail milter stopped"
+	e2e_milter_stop
+	if swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
+	    -au u7734x -ap s3cret --from alice@e2e.test \
+	    --to bob@remote.example --data "$W/sub.eml" >"$W/swaks3.log" 2>&1; then
+		fail "$name: client gets 4xx" "$(tail -5 "$W/swaks3.log")"
+	elif grep -q '^<\*\* *4[0-9][0-9] ' "$W/swaks3.log"; then
+		ok "$name: client gets 4xx ($(grep -m1 '^<\*\* *4' "$W/swaks3.log" | cut -c5-))"
+	else
+		fail "$name: client gets 4xx" "$(tail -5 "$W/swaks3.log")"
+	fi
+	sleep 1
+	if [ "$(sink_count)" -eq 2 ]; then
+		ok "$name: nothing relayed"
+	else
+		fail "$name: nothing relayed"
+	fi
+	e2e_milter_start || { fail "$name: milter restarts"; return; }
+	swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
+	    -au u7734x -ap s3cret --from alice@e2e.test \
+	    --to bob@remote.example --data "$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
+	    { fail "$name: retry accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	sink_wait 3 Alice || { fail "$name: retry relayed"; return; }
+	sink_headers "$(sink_msg 3)" >"$W/got.3"
+	e2e_expect "$name: retry relayed scrubbed" "$W/exp.1" "$W/got.3"
+}
+
 c1
 c2
+c3
 if [ "$E2E_FAIL" -gt 0 ]; then
 	say "# --- sendmail output"
 	tail -n 20 "$S/sendmail.out" | sed 's/^/# /'
