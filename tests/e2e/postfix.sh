@@ -5,7 +5,8 @@
 #	postfix.sh - submission (STARTTLS + SASL), plain submission, inbound,
 #	local sendmail, two-hop re-injection, milter down/up, a 100 KiB
 #	header, SIGHUP under load, milter order (a milter after ours sees the
-#	scrubbed headers), the log holds no removed value
+#	scrubbed headers), TLS 1.2 (IANA cipher name), the log holds no
+#	removed value
 # DESCRIPTION
 #	One private Postfix 3.7 instance (postfix -c DIR, 127.0.0.1 only),
 #	configured from init/postfix/main.cf.snippet and master.cf.snippet as
@@ -29,7 +30,7 @@ grep -qs '^pcre[[:space:]]' /etc/postfix/dynamicmaps.cf \
 [ -x "$PM_BIN" ] || { say "SKIP: $PM_BIN not built"; exit 77; }
 
 D=$top_srcdir/tests/e2e/data
-E2E_BOXES="bob carol dave erin frank gina henry ivan judy"
+E2E_BOXES="bob carol dave erin frank gina henry ivan judy kim"
 e2e_workdir
 e2e_ports 6
 P_MX=$P1 P_SUB=$P2 P_PLAIN=$P3 P_HOP1=$P4 P_REINJ=$P5 P_ORDER=$P6
@@ -397,6 +398,24 @@ c9() {
 	    "$W/exp.9" "$W/got.9"
 }
 
+# --- 10. TLS 1.2: Postfix sends the OpenSSL cipher name
+# (ECDHE-RSA-AES128-GCM-SHA256); the header carries the IANA name.
+c10() {
+	local name f
+	name="submission TLS 1.2"
+	swaks_sub $P_SUB kim "$(data_for kim)" --tls --tls-protocol tlsv1_2 \
+	    --tls-cipher ECDHE-RSA-AES128-GCM-SHA256 ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail kim 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg kim)
+	expected_submission kim "X-TLS-Info: $E2E_HOST; version=TLSv1.2;
+	cipher=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; bits=128; pfs=yes;
+	client-cert=none" >"$W/exp.10"
+	e2e_headers "$f" >"$W/got.10"
+	e2e_expect "$name: IANA cipher name in the TLS header" \
+	    "$W/exp.10" "$W/got.10"
+}
+
 c1
 c2
 c3
@@ -406,6 +425,7 @@ c6
 c7
 c8
 c9
+c10
 
 # The log (LogLevel 2: one line per message) holds no removed value.
 if grep -n -E 'laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|Thunderbird|NeoMutt|cron-mailer' \
