@@ -9,15 +9,15 @@ L=$PM_SRCDIR/tests/milter
 
 # new_child OLD - wait (10 s) for a child other than OLD; print its pid
 new_child() {
-	i=0
-	while [ $i -lt 100 ]; do
-		c=$(child_pid)
-		if [ -n "$c" ] && [ "$c" != "$1" ]; then
-			echo "$c"
+	_n=0
+	while [ $_n -lt 100 ]; do
+		_c=$(child_pid)
+		if [ -n "$_c" ] && [ "$_c" != "$1" ]; then
+			echo "$_c"
 			return 0
 		fi
 		sleep 0.1
-		i=$((i + 1))
+		_n=$((_n + 1))
 	done
 	return 1
 }

@@ -58,14 +58,14 @@ start_milter() {
 	"$PM_BIN" -f -c "$CONF" -o "Socket=unix:$SOCK" -o "PidFile=$PIDF" \
 	    -o UserID= -o SocketGroup= "$@" >>"$LOG" 2>&1 &
 	MPID=$!
-	i=0
-	while [ $i -lt 100 ]; do
+	_w=0
+	while [ $_w -lt 100 ]; do
 		if [ -S "$SOCK" ] && [ -s "$PIDF" ]; then
 			break
 		fi
 		kill -0 "$MPID" 2>/dev/null || fail "the milter exited at start"
 		sleep 0.1
-		i=$((i + 1))
+		_w=$((_w + 1))
 	done
 	[ -S "$SOCK" ] || fail "no socket after 10 s"
 	[ "$(cat "$PIDF")" = "$MPID" ] ||
@@ -87,16 +87,18 @@ child_pid() {
 
 # wait_log PATTERN COUNT - until the log has COUNT lines matching (10 s)
 wait_log() {
-	i=0
-	while [ $i -lt 100 ]; do
+	_w=0
+	while [ $_w -lt 100 ]; do
 		if [ "$(grep -c -e "$1" "$LOG")" -ge "$2" ]; then
 			return 0
 		fi
 		sleep 0.1
-		i=$((i + 1))
+		_w=$((_w + 1))
 	done
 	fail "log: fewer than $2 lines matching \"$1\""
 }
+
+# (Helpers count with _w: callers' loop variables are left alone.)
 
 # lua SCRIPT [-D name=value]... - run a miltertest script
 lua() {
