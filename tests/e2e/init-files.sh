@@ -34,6 +34,9 @@ t() {
 [ -f "$unit" ] && [ -f "$init" ] && [ -x "$bin" ] ||
     { echo "SKIP: run make first"; exit 77; }
 tmp=$(mktemp -d /tmp/pm-init.XXXXXX) || exit 99
+# The child (UserID) re-reads the configuration and rules on reload, as it
+# would read /etc/privacy-milter: world-readable like an installed tree.
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 sbindir=$(sed -n 's|^ExecStart=\(.*\)/privacy-milter .*|\1|p' "$unit")
 sed "s|$sbindir/privacy-milter|$bin|g" "$unit" >"$tmp/privacy-milter.service"
@@ -96,8 +99,10 @@ sed "s|/etc/default/\$NAME|$tmp/default|g" "$init" >"$tmp/init"
 si() { sh "$tmp/init" "$@" >>"$tmp/init.log" 2>&1; }
 si start
 t $? "init script: start"
+# The socket comes first, the pidfile after the daemon detached.
 w=0
-while [ ! -S "$tmp/sock/pm.sock" ] && [ $w -lt 50 ]; do
+while { [ ! -S "$tmp/sock/pm.sock" ] || [ ! -s "$tmp/run/pm.pid" ]; } &&
+    [ $w -lt 50 ]; do
 	sleep 0.1
 	w=$((w + 1))
 done
@@ -125,4 +130,52 @@ si status
 [ $? -eq 3 ]
 t $? "init script: status 3 when stopped"
 [ $fail = 0 ] || sed 's/^/#   /' "$tmp/init.log"
+
+# The unit's own command lines, run as systemd would: ExecStart in the
+# background (Type=exec: that process is $MAINPID), the ExecReload lines
+# in order (the second only when the first succeeds), then SIGTERM to the
+# main process only (KillMode=mixed) and both processes gone.
+printf 'remove User-Agent when authenticated\n' >"$tmp/test.rules"
+rm -rf "$tmp/sock" "$tmp/run"
+mkdir -p "$tmp/sock" "$tmp/run"
+printf 'PidFile %s\n' "$tmp/run/unit.pid" >>"$tmp/conf"
+unitcmd() {
+	sed -n "s/^$1=//p" "$tmp/privacy-milter.service" | sed -n "${2}p" |
+	    sed -e "s|\${PRIVACY_MILTER_CONF}|$tmp/conf|" \
+		-e 's|\$PRIVACY_MILTER_OPTS||' -e "s|\$MAINPID|$3|"
+}
+start=$(unitcmd ExecStart 1 "")
+$start >"$tmp/unit.log" 2>&1 &
+main=$!
+w=0
+while [ ! -S "$tmp/sock/pm.sock" ] && [ $w -lt 50 ]; do
+	sleep 0.1
+	w=$((w + 1))
+done
+[ -S "$tmp/sock/pm.sock" ] && kill -0 $main && [ "$(cat "$tmp/run/unit.pid")" = $main ]
+t $? "unit ExecStart: foreground supervisor is the main process, socket up"
+reload() {
+	$(unitcmd ExecReload 1 $main) >>"$tmp/unit.log" 2>&1 &&
+	    $(unitcmd ExecReload 2 $main)
+}
+reload
+rc=$?
+sleep 0.5
+[ $rc = 0 ] && grep -q 'reload: generation 2' "$tmp/unit.log"
+t $? "unit ExecReload: check, then SIGHUP; the child reloads"
+printf 'remove User-Agent when bogus-condition\n' >"$tmp/test.rules"
+reload
+rc=$?
+sleep 0.5
+[ $rc != 0 ] && kill -0 $main && ! grep -q 'generation 3' "$tmp/unit.log"
+t $? "unit ExecReload: a broken rules file fails the reload, no SIGHUP sent"
+child=$(pgrep -P $main | head -n 1)
+kill -TERM $main
+wait $main
+rc=$?
+sleep 0.2
+[ $rc = 0 ] && [ -n "$child" ] && ! kill -0 "$child" 2>/dev/null &&
+    [ ! -e "$tmp/sock/pm.sock" ]
+t $? "unit stop (KillMode=mixed: SIGTERM to the main process): exit 0, child gone"
+[ $fail = 0 ] || sed 's/^/#   /' "$tmp/unit.log"
 exit $fail
