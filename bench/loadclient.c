@@ -55,7 +55,8 @@
 /*	rejected (reject/tempfail/discard/replycode), aborted, errors
 /*	(protocol or I/O failures), hups, cpu_s, cpu_us_per_msg, rss_kib,
 /*	proto (the milter's protocol flags, hex); with -W also reloads,
-/*	reload_p50_ms, reload_max_ms. -v also prints the
+/*	reload_p50_ms, reload_max_ms. With -c 0 -d SECONDS -H MS no load
+/*	runs: the reload time of an idle milter. -v also prints the
 /*	negotiation and the modification requests of the first message on
 /*	stderr.
 /*
@@ -1204,15 +1205,17 @@ main(int argc, char **argv)
 			return (1);
 		return (lc_print_message(stdout) < 0 ? 1 : 0);
 	}
-	if (opts.socket == NULL || opts.conns == 0 || opts.conns > 4096 ||
-	    opts.per_session == 0 || opts.body_bytes > 65535 ||
-	    (opts.hup_ms > 0 && opts.pid <= 0) ||
+	/* -c 0: no load, only SIGHUPs (reload time of an idle milter). */
+	if (opts.socket == NULL ||
+	    (opts.conns == 0 && (opts.hup_ms == 0 || opts.duration <= 0)) ||
+	    opts.conns > 4096 || opts.per_session == 0 ||
+	    opts.body_bytes > 65535 || (opts.hup_ms > 0 && opts.pid <= 0) ||
 	    (rl->fd >= 0 && opts.hup_ms == 0) || optind != argc)
 		usage();
 	signal(SIGPIPE, SIG_IGN);
 	if ((lc_body = lc_make_body(opts.body_bytes)) == NULL ||
-	    (conns = calloc(opts.conns, sizeof(*conns))) == NULL ||
-	    (tids = calloc(opts.conns, sizeof(*tids))) == NULL) {
+	    (conns = calloc(opts.conns + 1, sizeof(*conns))) == NULL ||
+	    (tids = calloc(opts.conns + 1, sizeof(*tids))) == NULL) {
 		fprintf(stderr, "loadclient: out of memory\n");
 		return (1);
 	}
@@ -1234,6 +1237,8 @@ main(int argc, char **argv)
 		opts.hup_ms = 0;
 	for (i = 0; i < opts.conns; i++)
 		pthread_join(tids[i], NULL);
+	if (opts.conns == 0)
+		lc_sleep_ms(opts.duration * 1e3);
 	secs = lc_now();
 	lc_stop = 1;
 	if (opts.hup_ms > 0)
@@ -1292,5 +1297,5 @@ main(int argc, char **argv)
 	else
 		printf(" cpu_s=- cpu_us_per_msg=- rss_kib=-");
 	printf(" proto=0x%x\n", (unsigned)prot);
-	return (errs > 0 || nmsg == 0 ? 1 : 0);
+	return (errs > 0 || (nmsg == 0 && opts.conns > 0) ? 1 : 0);
 }
