@@ -17,6 +17,7 @@ MILTER_TESTS = \
 	tests/milter/bigheader.sh \
 	tests/milter/signals.sh \
 	tests/milter/crash.sh \
+	tests/milter/failpolicy.sh \
 	tests/milter/reload.sh
 TESTS += $(MILTER_TESTS)
 EXTRA_DIST += $(MILTER_TESTS) \
@@ -27,5 +28,6 @@ EXTRA_DIST += $(MILTER_TESTS) \
 	tests/milter/short.lua \
 	tests/milter/reload.lua \
 	tests/milter/final.lua \
+	tests/milter/failpolicy.lua \
 	tests/milter/bigheader.py \
 	tests/milter/test.conf
