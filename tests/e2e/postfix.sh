@@ -5,7 +5,8 @@
 #	postfix.sh - submission (STARTTLS + SASL), plain submission, inbound,
 #	local sendmail, two-hop re-injection, milter down/up, a 100 KiB
 #	header, SIGHUP under load, milter order (a milter after ours sees the
-#	scrubbed headers), TLS 1.2 (IANA cipher name), the log holds no
+#	scrubbed headers), TLS 1.2 (IANA cipher name), two hops with XFORWARD,
+#	the log holds no
 #	removed value
 # DESCRIPTION
 #	One private Postfix 3.7 instance (postfix -c DIR, 127.0.0.1 only),
@@ -30,10 +31,11 @@ grep -qs '^pcre[[:space:]]' /etc/postfix/dynamicmaps.cf \
 [ -x "$PM_BIN" ] || { say "SKIP: $PM_BIN not built"; exit 77; }
 
 D=$top_srcdir/tests/e2e/data
-E2E_BOXES="bob carol dave erin frank gina henry ivan judy kim"
+E2E_BOXES="bob carol dave erin frank gina henry ivan judy kim lee"
 e2e_workdir
-e2e_ports 6
+e2e_ports 8
 P_MX=$P1 P_SUB=$P2 P_PLAIN=$P3 P_HOP1=$P4 P_REINJ=$P5 P_ORDER=$P6
+P_XHOP1=$P7 P_XREINJ=$P8
 
 # Test-only services beside the snippet's: the submission entry again
 # without TLS (the "plain" case); a two-hop pair: hop 1 is the submission
@@ -62,6 +64,25 @@ scan      unix  -       -       y       -       10      smtp
   -o mynetworks=127.0.0.0/8
   -o milter_macro_daemon_name=reinject
 EOF
+	# The same pair with XFORWARD, the re-injection smtpd using
+	# cleanup_submit for its own Received (README, two-hop setups).
+	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_XHOP1 inet/" |
+	    grep -v cleanup_service_name
+	printf '%s\n' "  -o content_filter=scanx:[127.0.0.1]:$P_XREINJ"
+	cat <<EOF
+scanx     unix  -       -       y       -       10      smtp
+  -o smtp_tls_security_level=none
+  -o smtp_send_xforward_command=yes
+127.0.0.1:$P_XREINJ inet n - y - - smtpd
+  -o syslog_name=postfix/reinject
+  -o content_filter=
+  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
+  -o smtpd_client_restrictions=
+  -o smtpd_relay_restrictions=permit_mynetworks,reject
+  -o mynetworks=127.0.0.0/8
+  -o milter_macro_daemon_name=reinject
+  -o cleanup_service_name=cleanup_submit
+EOF
 )"
 
 e2e_certs
@@ -72,7 +93,8 @@ sed "s/mail\\\\.example\\\\.org/mx\\\\.e2e\\\\.test/" \
 e2e_milter_conf "RulesFile $W/reinject.rules" "TrustedReinjection reinject" \
     "LogLevel 2"
 e2e_milter_start || exit 99
-e2e_postfix_start $P_MX $P_SUB $P_PLAIN $P_HOP1 $P_REINJ $P_ORDER
+e2e_postfix_start $P_MX $P_SUB $P_PLAIN $P_HOP1 $P_REINJ $P_ORDER $P_XHOP1 \
+    $P_XREINJ
 
 # swaks_sub PORT BOX DATAFILE [swaks args] - authenticated submission
 swaks_sub() {
@@ -416,6 +438,31 @@ c10() {
 	    "$W/exp.10" "$W/got.10"
 }
 
+# --- 11. two hops with XFORWARD: hop 2's own Received would name the
+# original client (XFORWARD passes its name, address and HELO), which no
+# milter sees; cleanup_submit on the re-injection smtpd rewrites it.
+c11() {
+	local name f
+	name="two-hop re-injection with XFORWARD"
+	swaks_sub $P_XHOP1 lee "$(data_for lee)" --tls ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail lee 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg lee)
+	{
+		cat <<EOF
+Return-Path: <alice@e2e.test>
+X-Original-To: lee@remote.test
+Delivered-To: lee@remote.test
+Received: by $E2E_HOST (Postfix) id QID
+	for <lee@remote.test>; DATE
+EOF
+		expected_submission lee "$TLS13" | sed 1,3d
+	} >"$W/exp.11"
+	e2e_headers "$f" >"$W/got.11"
+	e2e_expect "$name: both hops' Received scrubbed" "$W/exp.11" "$W/got.11"
+	check_scrubbed "$name" "$W/got.11"
+}
+
 c1
 c2
 c3
@@ -426,6 +473,7 @@ c7
 c8
 c9
 c10
+c11
 
 # The log (LogLevel 2: one line per message) holds no removed value.
 if grep -n -E 'laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|Thunderbird|NeoMutt|cron-mailer' \
