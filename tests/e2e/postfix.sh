@@ -6,8 +6,7 @@
 #	local sendmail, two-hop re-injection, milter down/up, a 100 KiB
 #	header, SIGHUP under load, milter order (a milter after ours sees the
 #	scrubbed headers), TLS 1.2 (IANA cipher name), two hops with XFORWARD,
-#	the log holds no
-#	removed value
+#	the log holds no removed value
 # DESCRIPTION
 #	One private Postfix 3.7 instance (postfix -c DIR, 127.0.0.1 only),
 #	configured from init/postfix/main.cf.snippet and master.cf.snippet as
