@@ -24,7 +24,7 @@
 /*	plus load_ms, the time rules_load() takes (what a reload compiles
 /*	off the hot path). A second series, scale-absent, has all N rules
 /*	for absent names: with dispatch on the header name its cost must
-/*	stay flat.
+/*	stay flat. A third series repeats the first without JIT.
 /*
 /*	-n COUNT runs exactly COUNT messages per figure instead of SECONDS
 /*	(for callgrind: instructions per message); -J skips the figure
@@ -386,10 +386,14 @@ main(int argc, char **argv)
 		rules_unref(rs);
 	}
 
-	/* Scaling: the rules file plus N generated rules. */
-	for (series = 0; series < 2; series++) {
+	/*
+	 * Scaling: the rules file plus N generated rules; series 0 with half
+	 * of them for absent names, 1 all absent (JIT), 2 as 0 without JIT.
+	 */
+	for (series = 0; series < (jit_only ? 2 : 3); series++) {
 		const char *p = sizes;
 
+		jit = series == 2 ? 0 : 1;
 		while (*p) {
 			struct pm_buf b = PM_BUF_INIT;
 			unsigned n = (unsigned)strtoul(p, NULL, 10);
@@ -398,13 +402,13 @@ main(int argc, char **argv)
 			if (pm_buf_append(&b, base, baselen) < 0 ||
 			    eb_gen_rules(&b, n, series == 1) < 0)
 				return (1);
-			if ((rs = eb_load("generated.rules", b.s, b.len, 1,
+			if ((rs = eb_load("generated.rules", b.s, b.len, jit,
 			         &ms)) == NULL)
 				return (1);
 			if (eb_run(rs, secs, &r) < 0)
 				return (1);
-			eb_print(series == 0 ? "scale" : "scale-absent",
-			    "default+generated", n, 1, &r, ms);
+			eb_print(series == 1 ? "scale-absent" : "scale",
+			    "default+generated", n, jit, &r, ms);
 			rules_unref(rs);
 			pm_buf_free(&b);
 			while (*p && *p != ',')
