@@ -25,7 +25,9 @@
 /*	Create the listening socket (see "Socket ownership").
 /* .IP 4.
 /*	Unless in the foreground (-f or Background no): double fork,
-/*	setsid, chdir /, standard descriptors to /dev/null, log to syslog.
+/*	setsid, chdir /, standard descriptors to /dev/null, every other
+/*	inherited descriptor closed (but the pidfile and the listening
+/*	socket), log to syslog.
 /*	Then write our PID into the pidfile.
 /* .IP 5.
 /*	Block SIGHUP, SIGINT, SIGTERM, SIGUSR1 and SIGCHLD and take them
@@ -364,9 +366,31 @@ sup_cleanup(struct sup_state *st)
 	}
 }
 
-/* sup_daemonise - double fork, setsid, chdir /, stdio to /dev/null */
+/* sup_close_fds - close inherited descriptors but the pidfile and socket */
+static void
+sup_close_fds(int keep)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+	socklen_t len;
+	int fd, v;
+
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++) {
+		if (fd == keep)
+			continue;
+		/* The listening socket is libmilter's; it stays. */
+		len = sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 &&
+		    v != 0)
+			continue;
+		(void)close(fd);
+	}
+}
+
+/* sup_daemonise - double fork, setsid, chdir /, close descriptors */
 static int
-sup_daemonise(void)
+sup_daemonise(int keep)
 {
 	pid_t pid;
 	int fd;
@@ -390,6 +414,7 @@ sup_daemonise(void)
 	(void)dup2(fd, 2);
 	if (fd > 2)
 		close(fd);
+	sup_close_fds(keep);
 	return (0);
 }
 
@@ -484,12 +509,11 @@ sup_run(const struct sup_args *args, struct snapshot *first)
 	    (rc = sup_socket(&st)) != 0)
 		goto out;
 	if (!st.foreground) {
-		pm_log_init("privacy-milter", 0, st.conf->syslog_facility);
-		if (sup_daemonise() < 0) {
-			pm_log(LOG_ERR, "cannot detach: %s", strerror(errno));
+		if (sup_daemonise(st.pidfd) < 0) {
 			rc = EX_OSERR;
 			goto out;
 		}
+		pm_log_init("privacy-milter", 0, st.conf->syslog_facility);
 	}
 	if ((rc = sup_pidfile_write(&st)) != 0)
 		goto out;
