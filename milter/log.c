@@ -7,8 +7,10 @@
 /*	See include/log.h.
 /* DESCRIPTION
 /*	One line per call; syslog LOG_MAIL unless logging to stderr.
+/*	Thread-safe: the level may change (reload) while sessions log.
 /*--*/
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -16,7 +18,7 @@
 #include "log.h"
 
 static int log_stderr = 1;
-static int log_level = 1;
+static atomic_int log_level = 1; /* set by the reload thread */
 static const char *log_ident = "privacy-milter";
 
 /* pm_log_init - choose the destination */
@@ -54,7 +56,7 @@ pm_log_init(const char *ident, int to_stderr, const char *facility)
 void
 pm_log_set_level(int level)
 {
-	log_level = level;
+	atomic_store(&log_level, level);
 }
 
 /* pm_log - one line at a syslog priority */
@@ -63,7 +65,8 @@ pm_log(int prio, const char *fmt, ...)
 {
 	static const int max_prio[] = {
 	    LOG_ERR, LOG_NOTICE, LOG_INFO, LOG_DEBUG};
-	int lvl = log_level < 0 ? 0 : log_level > 3 ? 3 : log_level;
+	int cur = atomic_load(&log_level);
+	int lvl = cur < 0 ? 0 : cur > 3 ? 3 : cur;
 	va_list ap;
 
 	if (prio > max_prio[lvl])
