@@ -55,9 +55,14 @@
 /*	free the message, the connection.
 /* .PP
 /*	Header values are passed to the MTA as the engine makes them:
-/*	folds are "\n" followed by white space, the form Postfix uses
-/*	itself inside a logical header and expects from a milter (it
-/*	sends folded values the same way).
+/*	folds are "\n" followed by white space. Measured with Postfix 3.7
+/*	(the e2e suite's private instance, LogLevel 3, which logs the form
+/*	of every header value received: length, leading space, LF and CRLF
+/*	counts, never the text): 494 headers, folded ones up to 1400 folds,
+/*	every fold a bare LF, no CRLF; a value starts with its leading
+/*	space as written (SMFIP_HDR_LEADSPC). The engine accepts CRLF
+/*	folds too (Sendmail), and the headers Postfix receives back with
+/*	"\n" folds are delivered folded as sent (e2e: the TLS header).
 /*
 /*	Reload: a thread of its own, at low priority, waits for SIGUSR1
 /*	(blocked in every other thread; libmilter does not use it) and
@@ -377,6 +382,26 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	return (cb_reply(c, SMFIP_NR_MAIL));
 }
 
+/* cb_log_header - debug: the form of a header value, never its text */
+static void
+cb_log_header(const char *name, const char *value)
+{
+	size_t lf = 0, crlf = 0;
+	const char *p;
+
+	for (p = value; *p != 0; p++)
+		if (*p == '\n') {
+			if (p > value && p[-1] == '\r')
+				crlf++;
+			else
+				lf++;
+		}
+	pm_log(LOG_DEBUG,
+	    "header %.64s: %zu bytes, leading space %s, folds: %zu LF, %zu CRLF",
+	    name, strlen(value),
+	    value[0] == ' ' || value[0] == '\t' ? "yes" : "no", lf, crlf);
+}
+
 /* cb_header - keep one header, in order */
 static sfsistat
 cb_header(SMFICTX *ctx, char *name, char *value)
@@ -410,6 +435,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	c->hdrs[c->nhdrs].name = n;
 	c->hdrs[c->nhdrs].value = v;
 	c->nhdrs++;
+	cb_log_header(n, v);
 	return (cb_reply(c, SMFIP_NR_HDR));
 }
 
