@@ -18,6 +18,7 @@ MILTER_TESTS = \
 	tests/milter/signals.sh \
 	tests/milter/crash.sh \
 	tests/milter/failpolicy.sh \
+	tests/milter/options.sh \
 	tests/milter/reload.sh
 TESTS += $(MILTER_TESTS)
 EXTRA_DIST += $(MILTER_TESTS) \
@@ -29,5 +30,6 @@ EXTRA_DIST += $(MILTER_TESTS) \
 	tests/milter/reload.lua \
 	tests/milter/final.lua \
 	tests/milter/failpolicy.lua \
+	tests/milter/dryrun.lua \
 	tests/milter/bigheader.py \
 	tests/milter/test.conf
