@@ -46,6 +46,8 @@
 /*	60 s) until no message is in progress, then calls smfi_stop(). The
 /*	child exits; the parent removes the socket and the pidfile and
 /*	exits 0. A SIGTERM sent to the child directly stops it at once.
+/*	A child still running 75 s after the stop request gets SIGTERM,
+/*	after 90 s SIGKILL (the child's drain waits at most 60 s).
 /*
 /*	Child exit when not stopping (crash, kill -9, a SIGHUP sent to the
 /*	child directly): logged, restarted after a back-off of 1 s,
@@ -107,6 +109,8 @@
 #include "supervisor.h"
 
 #define SUP_BACKOFF_MAX 30 /* seconds */
+#define SUP_STOP_TERM 75 /* stop: SIGTERM to a child still running */
+#define SUP_STOP_KILL 90 /* stop: SIGKILL to a child still running */
 
 /* What the parent holds while it runs. */
 struct sup_state {
@@ -458,6 +462,24 @@ sup_spawn(struct sup_state *st, const struct sup_args *args,
 	exit(cb_run(args, first, reload_now));
 }
 
+/* sup_escalate - a child that does not stop gets SIGTERM, then SIGKILL */
+static void
+sup_escalate(pid_t child, time_t waited, int *phase)
+{
+	if (*phase == 0 && waited >= SUP_STOP_TERM) {
+		pm_log(LOG_WARNING,
+		    "child %ld still running after %ld s: SIGTERM", (long)child,
+		    (long)waited);
+		(void)kill(child, SIGTERM);
+		*phase = 1;
+	} else if (*phase == 1 && waited >= SUP_STOP_KILL) {
+		pm_log(LOG_ERR, "child %ld still running after %ld s: SIGKILL",
+		    (long)child, (long)waited);
+		(void)kill(child, SIGKILL);
+		*phase = 2;
+	}
+}
+
 /* sup_describe - what a wait status means, for the log */
 static void
 sup_describe(int status, char *buf, size_t len)
@@ -486,7 +508,8 @@ sup_run(const struct sup_args *args, struct snapshot *first)
 	time_t *crashes, now, started = 0, restart_at = 0;
 	unsigned backoff = 1, ncrash = 0, i, limit, window;
 	pid_t child = -1, pid;
-	int sig, status, rc = 0, stopping = 0, restarts = 0;
+	int sig, status, rc = 0, stopping = 0, restarts = 0, stop_phase = 0;
+	time_t stop_at = 0;
 	char why[128];
 
 	memset(&st, 0, sizeof(st));
@@ -542,6 +565,8 @@ sup_run(const struct sup_args *args, struct snapshot *first)
 		}
 		if (child < 0 && stopping)
 			break;
+		if (child > 0 && stopping)
+			sup_escalate(child, now - stop_at, &stop_phase);
 		ts.tv_sec =
 		    child < 0 ? (restart_at > now ? restart_at - now : 0) : 1;
 		ts.tv_nsec = 0;
@@ -562,6 +587,8 @@ sup_run(const struct sup_args *args, struct snapshot *first)
 				    "stopping on signal %d: waiting for the"
 				    " sessions in progress",
 				    sig);
+			if (!stopping)
+				stop_at = time(NULL);
 			stopping = 1;
 			if (child > 0)
 				(void)kill(child, SIGUSR2);
