@@ -15,8 +15,11 @@
 /*	cb_listen() creates the listening socket for spec (a libmilter
 /*	connection spec); rmsocket removes an old unix socket first.
 /*
-/*	cb_run() is the child: it installs the first snapshot as
-/*	generation 1, starts the control thread and runs smfi_main().
+/*	cb_run() is the child: it installs the first snapshot as the next
+/*	generation, starts the control thread and runs smfi_main().
+/*	*generation (NULL: a counter of its own) is the last generation
+/*	installed; the supervisor keeps it in memory shared with its
+/*	children, so numbers keep increasing across child restarts.
 /*	The control thread takes SIGUSR1 (reload; requests that arrive
 /*	during a reload are merged into one more) and SIGUSR2 (stop: new
 /*	connections are refused, messages in progress are finished, at
@@ -31,6 +34,7 @@
 
 int	cb_register(const struct config *);
 int	cb_listen(const char *spec, int rmsocket);
-int	cb_run(const struct sup_args *, struct snapshot *first, int reload_now);
+int	cb_run(const struct sup_args *, struct snapshot *first, int reload_now,
+	    unsigned long *generation);
 
 #endif

@@ -13,10 +13,11 @@
 /*	const char *spec;
 /*	int	rmsocket;
 /*
-/*	int	cb_run(args, first, reload_now)
+/*	int	cb_run(args, first, reload_now, generation)
 /*	const struct sup_args *args;
 /*	struct snapshot *first;
 /*	int	reload_now;
+/*	unsigned long *generation;
 /* DESCRIPTION
 /*	The callbacks collect what the engine needs and run it once per
 /*	message:
@@ -121,7 +122,8 @@ struct cb_conn {
 /* The current snapshot, swapped by the reload thread. */
 static pthread_mutex_t cb_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot *cb_snap;
-static unsigned long cb_generation;
+static unsigned long cb_gen_local;
+static unsigned long *cb_generation = &cb_gen_local; /* last installed */
 
 static const struct sup_args *cb_args;
 static atomic_int cb_quit;
@@ -191,7 +193,7 @@ cb_install(struct snapshot *snap)
 	unsigned long gen;
 
 	pthread_mutex_lock(&cb_lock);
-	gen = ++cb_generation;
+	gen = ++*cb_generation;
 	snap->generation = gen;
 	old = cb_snap;
 	cb_snap = snap;
@@ -766,7 +768,7 @@ cb_reload(void)
 	pm_diags_free(&d);
 	if (snap == NULL) {
 		pthread_mutex_lock(&cb_lock);
-		gen = cb_generation;
+		gen = *cb_generation;
 		pthread_mutex_unlock(&cb_lock);
 		pm_log(LOG_ERR, "reload failed: keeping generation %lu", gen);
 		return;
@@ -833,12 +835,15 @@ cb_control_main(void *arg)
 
 /* cb_run - the child: control thread, smfi_main */
 int
-cb_run(const struct sup_args *args, struct snapshot *first, int reload_now)
+cb_run(const struct sup_args *args, struct snapshot *first, int reload_now,
+    unsigned long *generation)
 {
 	sigset_t set;
 	pthread_t tid;
 	int rc, err;
 	cb_args = args;
+	if (generation != NULL)
+		cb_generation = generation;
 	pm_log_set_level(first->conf->log_level);
 	pm_log(LOG_NOTICE, "child started: generation %lu, %zu rules",
 	    cb_install(first), rules_count(first->rules));

@@ -94,6 +94,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -125,6 +126,7 @@ struct sup_state {
 	char *sock_path; /* unix socket path, NULL: inet */
 	dev_t sock_dev;
 	ino_t sock_ino;
+	unsigned long *generation; /* shared with the children */
 };
 
 /* sup_unix_path - the path of a unix: or local: spec, NULL for inet */
@@ -459,7 +461,7 @@ sup_spawn(struct sup_state *st, const struct sup_args *args,
 			_exit(EX_SOFTWARE);
 		}
 	}
-	exit(cb_run(args, first, reload_now));
+	exit(cb_run(args, first, reload_now, st->generation));
 }
 
 /* sup_escalate - a child that does not stop gets SIGTERM, then SIGKILL */
@@ -522,6 +524,11 @@ sup_run(const struct sup_args *args, struct snapshot *first)
 	pm_log_set_level(st.conf->log_level);
 	if ((crashes = calloc((size_t)limit + 1, sizeof(*crashes))) == NULL)
 		return (EX_OSERR);
+	/* Generation numbers go on across child restarts. */
+	st.generation = mmap(NULL, sizeof(*st.generation),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (st.generation == MAP_FAILED)
+		st.generation = NULL;
 
 	/* Paths survive chdir("/"). */
 	if (args->conf_path != NULL &&
