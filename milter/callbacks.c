@@ -280,6 +280,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	struct cb_conn *c;
 	unsigned long want = SMFIF_CHGHDRS | SMFIF_ADDHDRS | SMFIF_SETSYMLIST;
 	size_t i;
+
 	(void)f2;
 	(void)f3;
 	if (atomic_load(&cb_draining)) {
