@@ -438,15 +438,12 @@ sup_spawn(struct sup_state *st, const struct sup_args *args,
 		return (pid);
 	}
 
-	/* The child. */
-	(void)setpgid(0, 0);
-	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(EX_OSERR);
+	/* The child. */ (void)setpgid(0, 0);
 	if (st->pidfd >= 0)
 		close(st->pidfd);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_SETMASK, &set, NULL);
 	if (st->switch_user) {
 		if (setgid(st->gid) < 0 ||
@@ -461,6 +458,10 @@ sup_spawn(struct sup_state *st, const struct sup_args *args,
 			_exit(EX_SOFTWARE);
 		}
 	}
+	/* After the user switch: a change of credentials clears it. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(EX_OSERR);
 	exit(cb_run(args, first, reload_now, st->generation));
 }
 
