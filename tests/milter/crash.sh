@@ -4,6 +4,8 @@
 # the listen backlog (the supervisor keeps the socket open) and succeeds.
 # More than RestartLimit crashes within RestartWindow seconds: the supervisor
 # gives up with exit 70 (EX_SOFTWARE) and removes socket and pidfile.
+# kill -9 of the supervisor: the child stops too (PR_SET_PDEATHSIG); the next
+# start replaces the stale socket.
 . "$(dirname "$0")/lib.sh"
 L=$PM_SRCDIR/tests/milter
 
@@ -58,4 +60,25 @@ grep -q "child $c was killed by signal 9; 3 exits within 60 seconds: giving up" 
 ok "logged: 3 exits within 60 seconds: giving up"
 [ ! -e "$SOCK" ] && [ ! -e "$PIDF" ] || fail "socket or pidfile left behind"
 ok "socket and pidfile removed"
+
+echo "checks: kill -9 of the supervisor: the child follows, a new start works"
+start_milter
+c=$(child_pid)
+kill -9 "$MPID"
+wait "$MPID" 2>/dev/null
+MPID=
+n=0
+while kill -0 "$c" 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+kill -0 "$c" 2>/dev/null && fail "child $c outlived its supervisor"
+ok "child $c stopped with its supervisor (parent-death signal)"
+[ -S "$SOCK" ] || fail "no socket left to test the stale case"
+start_milter
+grep -q "socket $SOCK is stale: replacing it" "$LOG" || fail "stale socket not replaced"
+ok "a new start replaces the stale socket and reuses the pidfile"
+lua "$L/short.lua" -D qid=RESTARTED || fail "session after the new start"
+stop_milter
+[ "$MRC" -eq 0 ] || fail "exit status $MRC"
 echo "PASS"

@@ -53,14 +53,16 @@ ok() {
 }
 
 # start_milter [ARGS...] - start in the foreground (as a background job);
-# waits until the socket answers and the pidfile names the process
+# waits until the pidfile names the process (written once the socket is
+# made)
 start_milter() {
 	"$PM_BIN" -f -c "$CONF" -o "Socket=unix:$SOCK" -o "PidFile=$PIDF" \
 	    -o UserID= -o SocketGroup= "$@" >>"$LOG" 2>&1 &
 	MPID=$!
 	_w=0
 	while [ $_w -lt 100 ]; do
-		if [ -S "$SOCK" ] && [ -s "$PIDF" ]; then
+		# The pidfile is written after the socket is made.
+		if [ -S "$SOCK" ] && [ "$(cat "$PIDF" 2>/dev/null)" = "$MPID" ]; then
 			break
 		fi
 		kill -0 "$MPID" 2>/dev/null || fail "the milter exited at start"
