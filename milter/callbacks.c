@@ -528,24 +528,45 @@ cb_log_message(const struct cb_conn *c, const char *qid,
 
 /* cb_log_notes - log rules and DKIM skips, one line each */
 static void
-cb_log_notes(const struct cb_conn *c, const char *qid,
-    const struct engine_header *h, const struct engine_result *res)
+cb_log_notes(const char *qid, const struct engine_header *h, size_t nh,
+    const struct engine_result *res)
 {
+	static const char *const op[] = {"change", "remove", "insert", "add"};
 	const struct engine_note *nt;
+	const char *name, *file;
+	unsigned line;
 	size_t i;
 
-	(void)c;
 	for (i = 0; i < res->nnotes; i++) {
 		nt = &res->notes[i];
-		pm_log(LOG_NOTICE, "%s: %s %s header %.64s (%s:%u)", qid,
-		    nt->kind == ENGINE_NOTE_LOG ? "log:"
-		        : nt->kind == ENGINE_NOTE_LOGONLY
-		        ? "log-only: would edit"
-		        : "dkim-signed: not editing",
-		    nt->kind == ENGINE_NOTE_LOG ? "matched" : "the",
-		    h[nt->pos].name,
-		    nt->rule ? cb_basename(nt->rule->file) : "-",
-		    nt->rule ? nt->rule->line : 0);
+		/* A message-level rule (add) names no original header. */
+		if (nt->pos < nh)
+			name = h[nt->pos].name;
+		else if (nt->rule != NULL && nt->rule->name != NULL)
+			name = nt->rule->name;
+		else
+			name = "(message)";
+		file = nt->rule != NULL ? cb_basename(nt->rule->file) : "-";
+		line = nt->rule != NULL ? nt->rule->line : 0;
+		switch (nt->kind) {
+		case ENGINE_NOTE_LOG:
+			pm_log(LOG_NOTICE,
+			    "%s: log: header %.64s matched (%s:%u)", qid, name,
+			    file, line);
+			break;
+		case ENGINE_NOTE_LOGONLY:
+			pm_log(LOG_NOTICE,
+			    "%s: log-only: would %s the header %.64s (%s:%u)",
+			    qid, (unsigned)nt->op < 4 ? op[nt->op] : "edit",
+			    name, file, line);
+			break;
+		case ENGINE_NOTE_DKIM_SKIP:
+			pm_log(LOG_NOTICE,
+			    "%s: dkim-signed: not editing the header %.64s"
+			    " (%s:%u)",
+			    qid, name, file, line);
+			break;
+		}
 	}
 }
 
@@ -648,7 +669,7 @@ cb_eom(SMFICTX *ctx)
 		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
 		goto done;
 	}
-	cb_log_notes(c, qid, h, &res);
+	cb_log_notes(qid, h, c->nhdrs, &res);
 	if (cb_apply(ctx, qid, ops, nops, snap->conf->dry_run) < 0) {
 		rc = cb_fail(ctx, snap->conf, qid, "an edit failed");
 		goto done;

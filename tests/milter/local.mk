@@ -31,5 +31,6 @@ EXTRA_DIST += $(MILTER_TESTS) \
 	tests/milter/final.lua \
 	tests/milter/failpolicy.lua \
 	tests/milter/dryrun.lua \
+	tests/milter/notes.lua \
 	tests/milter/bigheader.py \
 	tests/milter/test.conf

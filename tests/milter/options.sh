@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/milter/options.sh -- DryRun logs the edits and makes none; UserID
+# tests/milter/options.sh -- DryRun logs the edits and makes none; log and
+# log-only rules are logged, one line each, and change nothing; UserID
 # drops the child's privileges (setgid/initgroups/setuid) while socket and
 # pidfile stay with the supervisor: the socket is owned by the child's user,
 # group SocketGroup, mode SocketMode; the child serves and reloads as that
@@ -20,6 +21,22 @@ grep -q 'DRY1: dry-run: would have changed=0 removed=1 inserted=1 added=0 ' "$LO
 ok "summary line: dry-run: would have changed=0 removed=1 inserted=1"
 stop_milter
 [ "$MRC" -eq 0 ] || fail "exit status $MRC"
+
+echo "checks: log and log-only rules (a log-only add names no header)"
+printf '%s\n' '# notes test' 'log User-Agent' 'remove X-Mailer log-only' \
+    'add X-Scrubbed with "yes" log-only' >"$T/notes.rules"
+start_milter -o "RulesFile=$T/notes.rules" -o TLSHeader=no
+lua "$L/notes.lua" || fail "notes.lua"
+for l in "NOTES1: log: header User-Agent matched (notes.rules:2)" \
+    "NOTES1: log-only: would remove the header X-Mailer (notes.rules:3)" \
+    "NOTES1: log-only: would add the header X-Scrubbed (notes.rules:4)"; do
+	grep -qF "$l" "$LOG" || fail "missing log line: $l"
+	ok "logged: $l"
+done
+child=$(child_pid)
+stop_milter
+grep -q "child $child exited with status 0" "$LOG" || fail "child did not stop cleanly"
+ok "the child served and stopped cleanly"
 
 if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then
 	echo "privilege drop: skipped (needs root and the user nobody)"
