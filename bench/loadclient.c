@@ -41,7 +41,9 @@
 /*	is included) to the final reply. With -p PID the CPU seconds (user +
 /*	system) used by PID and all its descendants during the run, and
 /*	their summed peak RSS (VmHWM), are reported: a supervisor with a
-/*	worker child is measured as a whole. With -H MS, SIGHUP is sent to
+/*	worker child is measured as a whole (pages the two still share
+/*	after fork() count twice: the sum is an upper bound); rss_max_kib is
+/*	the largest single process's VmHWM. With -H MS, SIGHUP is sent to
 /*	PID every MS milliseconds while the load runs. With -W LOGFILE (the
 /*	milter's log) each SIGHUP waits for the next "reload: generation"
 /*	line, and the time from SIGHUP to that line is the reload time; the
@@ -54,6 +56,7 @@
 /*	del, ins, add (per kind, totals), accept, cont (final replies),
 /*	rejected (reject/tempfail/discard/replycode), aborted, errors
 /*	(protocol or I/O failures), hups, cpu_s, cpu_us_per_msg, rss_kib,
+/*	rss_max_kib,
 /*	proto (the milter's protocol flags, hex); with -W also reloads,
 /*	reload_p50_ms, reload_max_ms. With -c 0 -d SECONDS -H MS no load
 /*	runs: the reload time of an idle milter. -v also prints the
@@ -895,7 +898,7 @@ lc_read_stat(pid_t pid, struct lc_proc *p)
 
 /* lc_tree - CPU seconds and summed VmHWM of pid and its descendants */
 static int
-lc_tree(pid_t root, double *cpu, unsigned long *hwm)
+lc_tree(pid_t root, double *cpu, unsigned long *hwm, unsigned long *hwm_max)
 {
 	struct lc_proc all[4096], tree[LC_MAX_PROCS];
 	size_t nall = 0, ntree = 0, i, j;
@@ -905,6 +908,7 @@ lc_tree(pid_t root, double *cpu, unsigned long *hwm)
 
 	*cpu = 0;
 	*hwm = 0;
+	*hwm_max = 0;
 	if (lc_read_stat(root, &tree[0]) < 0)
 		return (-1);
 	ntree = 1;
@@ -938,6 +942,8 @@ lc_tree(pid_t root, double *cpu, unsigned long *hwm)
 	for (i = 0; i < ntree; i++) {
 		*cpu += tree[i].cpu;
 		*hwm += tree[i].hwm_kib;
+		if (tree[i].hwm_kib > *hwm_max)
+			*hwm_max = tree[i].hwm_kib;
 	}
 	return (0);
 }
@@ -1129,7 +1135,7 @@ main(int argc, char **argv)
 	unsigned long nmsg = 0, chg = 0, del = 0, ins = 0, add = 0, other = 0,
 	              accept = 0, cont = 0, rej = 0, abrt = 0, errs = 0;
 	double cpu0 = 0, cpu1 = 0, secs, *all;
-	unsigned long hwm = 0;
+	unsigned long hwm = 0, hwm_max = 0;
 	size_t nall = 0, i;
 	uint32_t prot = 0;
 	int ch, have_cpu = 0, print_msg = 0;
@@ -1219,7 +1225,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "loadclient: out of memory\n");
 		return (1);
 	}
-	if (opts.pid > 0 && lc_tree(opts.pid, &cpu0, &hwm) == 0)
+	if (opts.pid > 0 && lc_tree(opts.pid, &cpu0, &hwm, &hwm_max) == 0)
 		have_cpu = 1;
 	clock_gettime(CLOCK_MONOTONIC, &lc_t0);
 	for (i = 0; i < opts.conns; i++) {
@@ -1243,7 +1249,7 @@ main(int argc, char **argv)
 	lc_stop = 1;
 	if (opts.hup_ms > 0)
 		pthread_join(hup_tid, NULL);
-	if (have_cpu && lc_tree(opts.pid, &cpu1, &hwm) < 0)
+	if (have_cpu && lc_tree(opts.pid, &cpu1, &hwm, &hwm_max) < 0)
 		have_cpu = 0;
 
 	for (i = 0; i < opts.conns; i++)
@@ -1292,10 +1298,12 @@ main(int argc, char **argv)
 		    rl->n ? rl->ms[rl->n - 1] : 0);
 	}
 	if (have_cpu)
-		printf(" cpu_s=%.2f cpu_us_per_msg=%.1f rss_kib=%lu",
-		    cpu1 - cpu0, nmsg ? (cpu1 - cpu0) * 1e6 / nmsg : 0, hwm);
+		printf(" cpu_s=%.2f cpu_us_per_msg=%.1f rss_kib=%lu"
+		       " rss_max_kib=%lu",
+		    cpu1 - cpu0, nmsg ? (cpu1 - cpu0) * 1e6 / nmsg : 0, hwm,
+		    hwm_max);
 	else
-		printf(" cpu_s=- cpu_us_per_msg=- rss_kib=-");
+		printf(" cpu_s=- cpu_us_per_msg=- rss_kib=- rss_max_kib=-");
 	printf(" proto=0x%x\n", (unsigned)prot);
 	return (errs > 0 || (nmsg == 0 && opts.conns > 0) ? 1 : 0);
 }
