@@ -8,7 +8,7 @@
 /* DESCRIPTION
 /*	pm_log_init() chooses the destination; pm_log() writes one line at
 /*	a syslog priority, dropped when above the configured level
-/*	(LogLevel 0: errors, 1: + warnings and notices (default), 2: + one
+/*	(LogLevel 0: errors, 1: + warnings and notices, 2 (default): + one
 /*	info line per message, 3: + debug). Nothing logged may contain a
 /*	removed header value: callers log rule ids and counts only.
 /*--*/

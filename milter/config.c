@@ -123,7 +123,7 @@ const struct config_key config_keys[] = {
         "PCRE2 match limit per match (0: library default)", SZ(match_limit), 0},
     {"DepthLimit", CONFIG_T_UINT, "10000", NULL, OFF(depth_limit), 0,
         "PCRE2 depth limit per match (0: library default)", SZ(depth_limit), 0},
-    {"LogLevel", CONFIG_T_UINT, "1", NULL, OFF(log_level), 0,
+    {"LogLevel", CONFIG_T_UINT, "2", NULL, OFF(log_level), 0,
         "0 errors, 1 one line per changed message, 2 every rule hit, 3 debug",
         SZ(log_level), 3},
     {"SyslogFacility", CONFIG_T_STRING, "mail", NULL, OFF(syslog_facility), 0,

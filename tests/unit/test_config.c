@@ -117,7 +117,7 @@ START_TEST(defaults_of_every_key)
 	ck_assert_int_eq(c->jit, 1);
 	ck_assert_uint_eq(c->match_limit, 100000);
 	ck_assert_uint_eq(c->depth_limit, 10000);
-	ck_assert_int_eq(c->log_level, 1);
+	ck_assert_int_eq(c->log_level, 2);
 	ck_assert_str_eq(c->syslog_facility, "mail");
 	ck_assert_uint_eq(c->restart_limit, 10);
 	ck_assert_uint_eq(c->restart_window, 60);
