@@ -93,6 +93,9 @@ struct config *config_load(const char *path, const char *const *overrides,
 int	config_set(struct config *, const char *key, const char *value,
 	    const char *file, unsigned line, struct pm_diags *);
 const struct config_key *config_find(const char *key);
+
+/* config_is_path_key - 1 if a relative value of key names a file */
+int	config_is_path_key(const struct config_key *);
 void	config_free(struct config *);
 
 #endif

@@ -373,9 +373,9 @@ resolve(const char *value, const char *base_dir)
 	return (p);
 }
 
-/* is_path_key - keys whose relative value is relative to the file */
-static int
-is_path_key(const struct config_key *k)
+/* config_is_path_key - keys whose relative value is relative to the file */
+int
+config_is_path_key(const struct config_key *k)
 {
 	return (k->offset == OFF(rules_files) ||
 	    k->offset == OFF(pseudonym_key_file));
@@ -396,8 +396,9 @@ set_key(struct config *conf, const struct config_key *k, const char *value,
 	case CONFIG_T_STRING:
 		if (*value == 0) {
 			copy = NULL;
-		} else if ((copy = is_path_key(k) ? resolve(value, base_dir)
-		                                  : strdup(value)) == NULL)
+		} else if ((copy = config_is_path_key(k)
+		                   ? resolve(value, base_dir)
+		                   : strdup(value)) == NULL)
 			goto nomem;
 		free(*(char **)slot(conf, k));
 		*(char **)slot(conf, k) = copy;
@@ -407,8 +408,8 @@ set_key(struct config *conf, const struct config_key *k, const char *value,
 			list_clear(conf, k);
 			return (0);
 		}
-		if ((copy = is_path_key(k) ? resolve(value, base_dir)
-		                           : strdup(value)) == NULL)
+		if ((copy = config_is_path_key(k) ? resolve(value, base_dir)
+		                                  : strdup(value)) == NULL)
 			goto nomem;
 		if (list_append(conf, k, copy) < 0) {
 			free(copy);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -98,6 +99,66 @@ print_diags(const struct pm_diags *d)
 	}
 }
 
+/* absolute - path made absolute against the current directory, or NULL */
+static char *
+absolute(const char *path)
+{
+	char cwd[4096];
+	char *p;
+	size_t len;
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return (strdup(path));
+	len = strlen(cwd) + 1 + strlen(path) + 1;
+	if ((p = malloc(len)) != NULL)
+		snprintf(p, len, "%s/%s", cwd, path);
+	return (p);
+}
+
+/*
+ * absolute_overrides - the daemon changes to / when it detaches and reloads
+ * from there: make relative file names on the command line absolute now.
+ */
+static int
+absolute_overrides(char **overrides, size_t n)
+{
+	const struct config_key *k;
+	char *eq, *abs, *kv;
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		eq = strchr(overrides[i], '=');
+		*eq = 0;
+		k = config_find(overrides[i]);
+		*eq = '=';
+		if (k == NULL || !config_is_path_key(k) || eq[1] == 0 ||
+		    eq[1] == '/')
+			continue;
+		if ((abs = absolute(eq + 1)) == NULL)
+			return (-1);
+		len = (size_t)(eq - overrides[i]) + 1 + strlen(abs) + 1;
+		if ((kv = malloc(len)) == NULL) {
+			free(abs);
+			return (-1);
+		}
+		snprintf(kv, len, "%.*s=%s", (int)(eq - overrides[i]),
+		    overrides[i], abs);
+		free(abs);
+		free(overrides[i]);
+		overrides[i] = kv;
+	}
+	return (0);
+}
+
+/* free_strs - release a string vector */
+static void
+free_strs(char **v, size_t n)
+{
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+}
+
 /* add_str - append to a growing string vector */
 static int
 add_str(char ***v, size_t *n, const char *s)
@@ -121,6 +182,7 @@ main(int argc, char **argv)
 	const char *test_file = NULL;
 	const char *pseudo_in = NULL;
 	char **overrides = NULL, **macros = NULL;
+	char *conf_abs = NULL;
 	size_t noverrides = 0, nmacros = 0;
 	int check = 0, foreground = 0, hide_first = 0;
 	struct pm_diags diags = {0};
@@ -213,6 +275,13 @@ main(int argc, char **argv)
 	}
 	if (conf_path == NULL)
 		conf_path = DEF_CONF;
+	if (!check && pseudo_in == NULL && test_file == NULL) {
+		/* The daemon: file names must survive its chdir("/"). */
+		if ((conf_abs = absolute(conf_path)) == NULL ||
+		    absolute_overrides(overrides, noverrides) < 0)
+			return (EX_OSERR);
+		conf_path = conf_abs;
+	}
 
 	/* The first snapshot: every mode needs it. */
 	if (tls_init() < 0)
@@ -261,5 +330,8 @@ main(int argc, char **argv)
 		return (sup_run(&sa, snap));
 	}
 	snapshot_unref(snap);
+	free_strs(overrides, noverrides);
+	free_strs(macros, nmacros);
+	free(conf_abs);
 	return (rc);
 }
