@@ -55,7 +55,10 @@
 /*	text would start a new header (header injection: a Bcc: line, a
 /*	forged Received), and a NUL would truncate the value on its way
 /*	through the milter protocol. Such bytes are replaced by a space
-/*	when the text is expanded, and engine_safe_value() replaces any
+/*	when the text is expanded, except a fold of the original value
+/*	that a capture carries ("\n" or "\r\n", then SP or TAB, with text
+/*	on both sides): that stays a fold, as Postfix keeps it, and cannot
+/*	start a header. engine_safe_value() replaces any
 /*	left (a bare CR or LF, or CRLF not followed by white space, in the
 /*	original value) so the only line breaks in a new value are folds:
 /*	"\n" followed by white space.
@@ -311,19 +314,52 @@ engine_is_forged_tls(
 }
 
 /*
- * engine_scrub - replace CR, LF and NUL from offset on by a space
+ * engine_scrub - neutralise CR, LF and NUL from offset on
  *
  * Used on every expanded replacement text (which contains the captures):
- * see SECURITY above.
+ * see SECURITY above. A fold copied from the original value through a
+ * capture ("\n" or "\r\n" followed by SP or TAB, with non-white-space
+ * text on both sides) is kept as "\n" followed by its white space, as
+ * Postfix keeps it; every other CR, LF and NUL becomes a space. "Both
+ * sides": going back from the break over SP and TAB reaches a byte that
+ * is not CR, LF or NUL (b->s[0..from) counts: it is the text the expansion
+ * continues), and going forward over the white space after it reaches one
+ * too. So a kept break always starts a continuation line with content.
  */
 static void
 engine_scrub(struct pm_buf *b, size_t from)
 {
-	size_t i;
+	size_t i, j, k, w;
+	char c;
 
-	for (i = from; i < b->len; i++)
-		if (b->s[i] == '\r' || b->s[i] == '\n' || b->s[i] == 0)
-			b->s[i] = ' ';
+	for (i = from; i < b->len; i++) {
+		c = b->s[i];
+		if (c != '\r' && c != '\n' && c != 0)
+			continue;
+		/* The break: "\n" or "\r\n". */
+		j = i + (c == '\r' && i + 1 < b->len && b->s[i + 1] == '\n');
+		if (c != 0 && b->s[j] == '\n') {
+			for (w = j + 1; w < b->len && engine_is_wsp(b->s[w]);
+			     w++)
+				;
+			for (k = i; k > 0 && engine_is_wsp(b->s[k - 1]); k--)
+				;
+			if (w > j + 1 && w < b->len && b->s[w] != '\r' &&
+			    b->s[w] != '\n' && b->s[w] != 0 && k > 0 &&
+			    b->s[k - 1] != '\r' && b->s[k - 1] != '\n' &&
+			    b->s[k - 1] != 0) {
+				if (j > i) {
+					/* "\r\n" -> "\n": drop the CR. */
+					memmove(b->s + i, b->s + j, b->len - j);
+					b->len--;
+					b->s[b->len] = '\0';
+				}
+				i = w - 1 - (j - i);
+				continue;
+			}
+		}
+		b->s[i] = ' ';
+	}
 }
 
 /*

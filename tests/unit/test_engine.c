@@ -616,12 +616,106 @@ START_TEST(crlf_in_capture_cannot_inject_a_header)
 	};
 
 	expect("/^X-Note: (.*)/ REPLACE X-Note: $1\n"
-	       "/^X-Fold: (.*)/ REPLACE X-Fold: $1\n"
+	       "/^X-Fold: (.*)/ REPLACE X-Fold: [$1]\n"
 	       "/^X-Bare: (.*)/ PREPEND X-Copy: $1\n",
 	    h, NH(h),
 	    "CHANGE 0 X-Note: hi  Bcc: evil@example.org\n"
-	    "CHANGE 1 X-Fold: a \tb\n"
+	    "CHANGE 1 X-Fold: [a\n\tb]\n"
 	    "INSERT 2 X-Copy: c d\n",
+	    "", NULL);
+}
+END_TEST
+
+START_TEST(fold_in_capture_is_kept_as_postfix_keeps_it)
+{
+	static const struct engine_header h[] = {
+	    {"Received",
+	        " from laptop (laptop [192.0.2.7])\n"
+	        "\tby mx.example.org (Postfix) with ESMTPSA id 4ABC\n"
+	        "\tfor <bob@example.org>; Mon, 1 Jan 2024 10:11:12 "
+	        "+0000"},
+	};
+
+	/* The fold before "for" survives; no re-folding of short lines. */
+	expect("/^Received: from [^\\n]*\\n\\s+(by .*)/ "
+	       "REPLACE Received: $1\n",
+	    h, NH(h),
+	    "CHANGE 0 Received: by mx.example.org (Postfix) with ESMTPSA id "
+	    "4ABC\n"
+	    "\tfor <bob@example.org>; Mon, 1 Jan 2024 10:11:12 +0000\n",
+	    "", NULL);
+}
+END_TEST
+
+START_TEST(line_break_without_following_white_space_is_a_space)
+{
+	static const struct engine_header h[] = {
+	    {"X-Lf", " a\nb"},
+	    {"X-Cr", " a\r\tb"},
+	    {"X-End", " a\n\t"},
+	};
+
+	/*
+	 * A bare LF, a CR followed by white space, a fold with nothing after
+	 * its white space: spaces (a trailing space is then dropped).
+	 */
+	expect("/^(X-(?:Lf|Cr)): (.*)/ REPLACE $1: [$2]\n"
+	       "/^(X-End): (.*)/ REPLACE $1: $2\n",
+	    h, NH(h),
+	    "CHANGE 0 X-Lf: [a b]\n"
+	    "CHANGE 1 X-Cr: [a \tb]\n"
+	    "CHANGE 2 X-End: a\n",
+	    "", NULL);
+}
+END_TEST
+
+START_TEST(fold_with_nothing_before_it_is_a_space)
+{
+	static const struct engine_header h[] = {
+	    {"X-Lead", "\n\tb"},
+	    {"X-Blank", " a\n\t\n\tb"},
+	};
+
+	/*
+	 * A capture starting with a fold right after the colon, and a fold
+	 * after a line of white space only: spaces; the second fold of
+	 * X-Blank has "a" before it and stays.
+	 */
+	expect("/^X-Lead:(.*)/ REPLACE X-Lead:$1\n"
+	       "/^X-Blank: (.*)/ REPLACE X-Blank: [$1]\n",
+	    h, NH(h),
+	    "CHANGE 0 X-Lead: b\n"
+	    "CHANGE 1 X-Blank: [a\n\tb]\n",
+	    "", NULL);
+}
+END_TEST
+
+START_TEST(crlf_fold_in_capture_becomes_lf_fold)
+{
+	static const struct engine_header h[] = {
+	    {"X-Fold", " a\r\n\tb\r\n  c"},
+	};
+
+	expect("/^X-Fold: (.*)/ REPLACE X-Fold: [$1]\n", h, NH(h),
+	    "CHANGE 0 X-Fold: [a\n\tb\n  c]\n", "", NULL);
+}
+END_TEST
+
+START_TEST(kept_fold_still_refolds_a_long_line)
+{
+	static const struct engine_header h[] = {
+	    {"X-Long",
+	        " short\n\t"
+	        "aaaaaaaaa bbbbbbbbb ccccccccc ddddddddd eeeeeeeee "
+	        "fffffffff ggggggggg hhhhhhhhh iiiiiiiii"},
+	};
+
+	/* The kept fold stays; the 90-octet line after it is folded. */
+	expect("/^X-Long: (.*)/ REPLACE X-Long: $1 zzz\n", h, NH(h),
+	    "CHANGE 0 X-Long: short\n"
+	    "\taaaaaaaaa bbbbbbbbb ccccccccc ddddddddd eeeeeeeee fffffffff "
+	    "ggggggggg\n"
+	    "\thhhhhhhhh iiiiiiiii zzz\n",
 	    "", NULL);
 }
 END_TEST
@@ -1449,6 +1543,11 @@ engine_suite(void)
 	tcase_add_test(tc, received_ipv6_literals_redacted);
 	tcase_add_test(tc, crlf_in_capture_cannot_inject_a_header);
 	tcase_add_test(tc, capture_cannot_forge_a_header_name);
+	tcase_add_test(tc, fold_in_capture_is_kept_as_postfix_keeps_it);
+	tcase_add_test(tc, line_break_without_following_white_space_is_a_space);
+	tcase_add_test(tc, fold_with_nothing_before_it_is_a_space);
+	tcase_add_test(tc, crlf_fold_in_capture_becomes_lf_fold);
+	tcase_add_test(tc, kept_fold_still_refolds_a_long_line);
 	tcase_add_test(tc, prepend_text_must_form_a_header);
 	tcase_add_test(tc, replace_line_keeps_value_as_written);
 	tcase_add_test(tc, cr_in_replacement_text_becomes_space);
