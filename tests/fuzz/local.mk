@@ -27,7 +27,8 @@ EXTRA_DIST += tests/fuzz/replay tests/fuzz/smoke tests/fuzz/README \
 # The other hardening scripts (no build of their own; listed here so the
 # tarball has them): static analysis, sanitizer and valgrind runs.
 EXTRA_DIST += .clang-tidy tests/static/lib.sh tests/static/run \
-	tests/static/sanitizers tests/static/valgrind.supp tests/static/tsan.supp
+	tests/static/sanitizers tests/static/valgrind.supp tests/static/tsan.supp \
+	tests/static/NOTES.md
 
 tests_fuzz_replay_rules_SOURCES = tests/fuzz/fuzz_rules.c \
 	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
