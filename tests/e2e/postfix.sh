@@ -107,7 +107,7 @@ swaks_sub() {
 
 # personal - what must not appear in a scrubbed message's headers
 personal() {
-	grep -n -E '127\.0\.0\.1|localhost|laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|userid|Thunderbird|NeoMutt|cron-mailer|X-Originating' "$1"
+	grep -n -E '127\.0\.0\.1|localhost|laptop|home\.lan|192\.168\.1\.5|95\.91\.1\.2|u7734x|userid|Thunderbird|NeoMutt|cron-mailer|X-Originating' "$1"
 }
 
 # check_scrubbed NAME FILE - no client identity in FILE's header block
@@ -140,7 +140,7 @@ Delivered-To: $1@remote.test
 Received: by $E2E_HOST (Postfix) id QID
 	for <$1@remote.test>; DATE
 $2
-Received: by nas.home.lan with esmtp (Exim 4.96)
+Received: by [redacted] with esmtp (Exim 4.96)
 	id 1t9XyZ-000123-AB
 	for $1@remote.test; DATE
 Message-ID: <4f1c2a3b-5d6e-4f70-8a9b-0c1d2e3f4a5b@e2e.test>
