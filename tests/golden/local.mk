@@ -57,6 +57,14 @@ EXTRA_DIST += tests/golden/run.sh tests/golden/postfix-oracle.sh \
 	tests/data/k9-android.args \
 	tests/golden/k9-android.out \
 	tests/golden/k9-android.err \
+	tests/data/lan-fritzbox.eml \
+	tests/data/lan-fritzbox.args \
+	tests/golden/lan-fritzbox.out \
+	tests/golden/lan-fritzbox.err \
+	tests/data/lan-laptop.eml \
+	tests/data/lan-laptop.args \
+	tests/golden/lan-laptop.out \
+	tests/golden/lan-laptop.err \
 	tests/data/local-mutt.eml \
 	tests/data/local-mutt.args \
 	tests/golden/local-mutt.out \
