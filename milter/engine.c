@@ -977,7 +977,6 @@ engine_safe_value(
 			for (i = 0; i < n && engine_is_wsp(s[i]); i++)
 				;
 			if (i == n) {
-				first = 0;
 				if (pm_buf_putc(out, ' ') < 0)
 					goto out;
 				prefix = namelen + 2;

@@ -150,6 +150,13 @@ absolute_overrides(char **overrides, size_t n)
 	return (0);
 }
 
+/* MAIN_EXIT - leave main() through its clean-up */
+#define MAIN_EXIT(code)                                                        \
+	do {                                                                   \
+		rc = (code);                                                   \
+		goto out;                                                      \
+	} while (0)
+
 /* free_strs - release a string vector */
 static void
 free_strs(char **v, size_t n)
@@ -216,10 +223,10 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return (0);
+			MAIN_EXIT(0);
 		case 'V':
 			printf("privacy-milter %s\n", PACKAGE_VERSION);
-			return (0);
+			MAIN_EXIT(0);
 		case 'n':
 		case OPT_CHECK:
 			check = 1;
@@ -230,10 +237,10 @@ main(int argc, char **argv)
 				    "privacy-milter: -o wants Key=value,"
 				    " got \"%s\"\n",
 				    optarg);
-				return (EX_USAGE);
+				MAIN_EXIT(EX_USAGE);
 			}
 			if (add_str(&overrides, &noverrides, optarg) < 0)
-				return (EX_OSERR);
+				MAIN_EXIT(EX_OSERR);
 			break;
 		case OPT_TEST_MESSAGE:
 			test_file = optarg;
@@ -244,10 +251,10 @@ main(int argc, char **argv)
 				    "privacy-milter: --macro wants"
 				    " NAME=VALUE, got \"%s\"\n",
 				    optarg);
-				return (EX_USAGE);
+				MAIN_EXIT(EX_USAGE);
 			}
 			if (add_str(&macros, &nmacros, optarg) < 0)
-				return (EX_OSERR);
+				MAIN_EXIT(EX_OSERR);
 			break;
 		case OPT_HIDE_FIRST:
 			hide_first = 1;
@@ -261,17 +268,17 @@ main(int argc, char **argv)
 					break;
 			if (k->name == NULL) {
 				usage(stderr);
-				return (EX_USAGE);
+				MAIN_EXIT(EX_USAGE);
 			}
 			snprintf(kv, sizeof(kv), "%s=%s", k->name, optarg);
 			if (add_str(&overrides, &noverrides, kv) < 0)
-				return (EX_OSERR);
+				MAIN_EXIT(EX_OSERR);
 			break;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return (EX_USAGE);
+		MAIN_EXIT(EX_USAGE);
 	}
 	if (conf_path == NULL)
 		conf_path = DEF_CONF;
@@ -279,7 +286,7 @@ main(int argc, char **argv)
 		/* The daemon: file names must survive its chdir("/"). */
 		if ((conf_abs = absolute(conf_path)) == NULL ||
 		    absolute_overrides(overrides, noverrides) < 0)
-			return (EX_OSERR);
+			MAIN_EXIT(EX_OSERR);
 		conf_path = conf_abs;
 	}
 
@@ -294,7 +301,7 @@ main(int argc, char **argv)
 	pm_diags_free(&diags);
 	if (snap == NULL) {
 		fprintf(stderr, "privacy-milter: configuration not loaded\n");
-		return (PM_EX_CONFIG);
+		MAIN_EXIT(PM_EX_CONFIG);
 	}
 
 	if (check) {
@@ -327,9 +334,10 @@ main(int argc, char **argv)
 		sa.overrides = (const char *const *)overrides;
 		sa.noverrides = noverrides;
 		sa.foreground = foreground;
-		return (sup_run(&sa, snap));
+		rc = sup_run(&sa, snap);
 	}
 	snapshot_unref(snap);
+out:
 	free_strs(overrides, noverrides);
 	free_strs(macros, nmacros);
 	free(conf_abs);

@@ -503,8 +503,6 @@ int
 sup_run(const struct sup_args *args, struct snapshot *first)
 {
 	struct sup_state st;
-	struct sup_args abs = *args;
-	char *conf_abs = NULL;
 	sigset_t set;
 	siginfo_t info;
 	struct timespec ts;
@@ -530,11 +528,6 @@ sup_run(const struct sup_args *args, struct snapshot *first)
 	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (st.generation == MAP_FAILED)
 		st.generation = NULL;
-
-	/* Paths survive chdir("/"). */
-	if (args->conf_path != NULL &&
-	    (conf_abs = realpath(args->conf_path, NULL)) != NULL)
-		abs.conf_path = conf_abs;
 
 	if ((rc = sup_user(&st)) != 0 || (rc = sup_pidfile_open(&st)) != 0 ||
 	    (rc = sup_socket(&st)) != 0)
@@ -564,7 +557,7 @@ sup_run(const struct sup_args *args, struct snapshot *first)
 		now = time(NULL);
 		if (child < 0 && !stopping && now >= restart_at) {
 			if ((child = sup_spawn(
-			         &st, &abs, first, restarts > 0)) < 0) {
+			         &st, args, first, restarts > 0)) < 0) {
 				rc = EX_OSERR;
 				break;
 			}
@@ -653,6 +646,5 @@ out:
 	free(st.sock_path);
 	free(st.user_buf);
 	free(crashes);
-	free(conf_abs);
 	return (rc);
 }

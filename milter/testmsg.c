@@ -63,8 +63,8 @@
 /*	ending style; the body is copied unchanged. To err goes one line
 /*	per edit, in message order:
 /*
-/*	    privacy-milter: remove User-Agent #1 (rules/default.rules:12 remove)
-/*	    privacy-milter: change Received #2 (rules/default.rules:20 redact)
+/*	    privacy-milter: remove User-Agent #1 (rules/default.rules:103 remove)
+/*	    privacy-milter: change Received #2 (rules/default.rules:53 redact)
 /*	    privacy-milter: insert X-TLS-Info (tls-header)
 /*	    privacy-milter: add X-Foo (rules/x.rules:3 add)
 /*

@@ -225,7 +225,7 @@ sanitize(const char *in, char *out, size_t max)
 	}
 	out[o] = 0;
 	if (o == 0)
-		strcpy(out, "unknown");
+		snprintf(out, max + 1, "%s", "unknown");
 }
 
 /* tls_format_header - the header value for the session */
