@@ -781,6 +781,8 @@ rules_word_is(const char *w, size_t len, const char *lit)
 	return (strlen(lit) == len && strncasecmp(w, lit, len) == 0);
 }
 
+static int rules_valid_field_name(const char *, size_t);
+
 /* rules_parse_hc - one pcre_table(5) line: [!]/re/flags ACTION [text] */
 static void
 rules_parse_hc(struct rules_parser *p, unsigned line, const char *s)
@@ -865,6 +867,17 @@ rules_parse_hc(struct rules_parser *p, unsigned line, const char *s)
 	if (rules_scan_refs(text, &maxref, why, sizeof(why)) < 0) {
 		rules_perr(
 		    p, PM_ERROR, line, (unsigned)(text - s) + 1, "%s", why);
+		return;
+	}
+	/* Static text (no $n): check it here, not on every message. */
+	if (need_text && maxref == 0 &&
+	    (text[strcspn(text, ":")] != ':' ||
+	        !rules_valid_field_name(text, strcspn(text, ":")))) {
+		rules_perr(p, PM_ERROR, line, (unsigned)(text - s) + 1,
+		    "%.*s text must be a header line \"Name: value\", "
+		    "got \"%.*s\"",
+		    (int)wlen, w, (int)(strlen(text) > 60 ? 60 : strlen(text)),
+		    text);
 		return;
 	}
 	if (maxref > 0 && ps.negate) {

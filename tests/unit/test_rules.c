@@ -629,6 +629,35 @@ START_TEST(error_missing_text_for_replace_and_prepend)
 }
 END_TEST
 
+START_TEST(error_static_replace_text_must_be_a_header_line)
+{
+	ck_assert_str_eq(load_error("/^Subject:/ REPLACE not a header\n"),
+	    "t.rules:1: REPLACE text must be a header line \"Name: value\", "
+	    "got \"not a header\" (column 21)");
+	ck_assert_str_eq(load_error("/^Subject:/ REPLACE : x\n"),
+	    "t.rules:1: REPLACE text must be a header line \"Name: value\", "
+	    "got \": x\" (column 21)");
+	ck_assert_str_eq(load_error("/^Subject:/ PREPEND no colon\n"),
+	    "t.rules:1: PREPEND text must be a header line \"Name: value\", "
+	    "got \"no colon\" (column 21)");
+	ck_assert_str_eq(load_error("/^Subject:/ PREPEND X B: y\n"),
+	    "t.rules:1: PREPEND text must be a header line \"Name: value\", "
+	    "got \"X B: y\" (column 21)");
+}
+END_TEST
+
+START_TEST(static_header_line_and_refs_text_load)
+{
+	struct ruleset *rs = load("/^Subject:/ REPLACE X-B:\n"
+	                          "/^Subject:/ PREPEND X-C: c\n"
+	                          "/^Subject:(.*)/ REPLACE no colon $1\n");
+
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_eq(diagtext, "");
+	rules_unref(rs);
+}
+END_TEST
+
 START_TEST(error_unknown_action_lists_valid_ones)
 {
 	ck_assert_str_eq(load_error("/^Subject:/ DELETE\n"),
@@ -1676,6 +1705,8 @@ rules_suite(void)
 	tcase_add_test(mi, invalid_utf8_in_header_is_matched_bytewise);
 	tcase_add_test(mi, refcount_and_unref_null);
 	tcase_add_test(mi, several_files_continue_seqs);
+	tcase_add_test(mi, error_static_replace_text_must_be_a_header_line);
+	tcase_add_test(mi, static_header_line_and_refs_text_load);
 	suite_add_tcase(s, mi);
 	return (s);
 }
