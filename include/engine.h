@@ -27,6 +27,15 @@
 /*	the "\n" of a fold) or NUL from replacement text, re-folded so no
 /*	line exceeds 998 octets (folding at about 78).
 /*
+/*	Each edit names the rules that made it, in evaluation order
+/*	(rules, nrules; rule is the last of them): for a CHANGE every
+/*	rule of a continue chain whose rewrite changed the value (when
+/*	only re-folding changed it, the last rule that acted); for an
+/*	INSERT made while a header is evaluated, those rules and the
+/*	inserting one (its text saw their result); for a DELETE the
+/*	removing rule; for an ADD the adding rule. Built-in edits (TLS
+/*	header) have none. A rule appears at most once per edit.
+/*
 /*	DKIM: a header named in the h= tag of a DKIM-Signature present in
 /*	the message is not changed unless the rule has RULES_F_FORCE; the
 /*	skip is reported as an ENGINE_NOTE_DKIM_SKIP note.
@@ -81,6 +90,8 @@ struct engine_edit {
 	char   *value;			/* new value with leading space; NULL: DELETE */
 	const struct rule *rule;	/* NULL: built-in (TLS header) */
 	const char *why;		/* built-in reason, e.g. "tls-header" */
+	const struct rule **rules;	/* contributing rules, see below */
+	size_t	nrules;			/* 0: built-in; else rule == rules[n-1] */
 };
 
 enum engine_note_kind {

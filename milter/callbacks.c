@@ -50,8 +50,10 @@
 /*	engine_run() once and applies engine_milter_ops() with
 /*	smfi_chgheader(), smfi_insheader() and smfi_addheader(). With
 /*	DryRun the edits are logged, not made. One log line per message
-/*	(LOG_INFO): queue id, edit counts, rule ids (file:line), TLS
-/*	summary; never a header value.
+/*	(LOG_INFO): queue id, edit counts, rule ids (file:line: every
+/*	rule that made an edit, each rule of a continue chain included,
+/*	or a note; each once, in evaluation order), TLS summary; never a
+/*	header value.
 /* .IP "abort, close"
 /*	free the message, the connection.
 /* .PP
@@ -468,28 +470,53 @@ cb_basename(const char *path)
 	return (s != NULL ? s + 1 : path);
 }
 
-/* cb_rule_ids - append "file:line" of each distinct rule to buf */
+/* cb_rule_id - append "file:line" of r unless seen[0..*nseen) has it */
+static void
+cb_rule_id(const struct rule *r, const struct rule **seen, size_t *nseen,
+    size_t cap, struct pm_buf *buf)
+{
+	size_t j;
+
+	if (r == NULL)
+		return;
+	for (j = 0; j < *nseen; j++)
+		if (seen[j] == r)
+			return;
+	if (*nseen < cap)
+		seen[(*nseen)++] = r;
+	(void)pm_buf_printf(
+	    buf, "%s%s:%u", buf->len ? "," : "", cb_basename(r->file), r->line);
+}
+
+/*
+ * cb_rule_ids - append "file:line" of each distinct rule to buf
+ *
+ * Every rule of an edit's continue chain counts, in evaluation order, then
+ * the rules of the notes; each rule once.
+ */
 static void
 cb_rule_ids(const struct engine_result *res, struct pm_buf *buf)
 {
-	size_t i, j;
-	const struct rule *r;
+	const struct rule **seen;
+	size_t i, k, cap = 0, nseen = 0;
 
-	for (i = 0; i < res->nedits + res->nnotes; i++) {
-		r = i < res->nedits ? res->edits[i].rule
-		                    : res->notes[i - res->nedits].rule;
-		if (r == NULL)
-			continue;
-		for (j = 0; j < i; j++)
-			if ((j < res->nedits
-			            ? res->edits[j].rule
-			            : res->notes[j - res->nedits].rule) == r)
-				break;
-		if (j < i)
-			continue;
-		(void)pm_buf_printf(buf, "%s%s:%u", buf->len ? "," : "",
-		    cb_basename(r->file), r->line);
+	for (i = 0; i < res->nedits; i++)
+		cap += res->edits[i].nrules > 0 ? res->edits[i].nrules : 1;
+	cap += res->nnotes;
+	/* Without memory a rule may be listed twice: still no value. */
+	if ((seen = calloc(cap > 0 ? cap : 1, sizeof(*seen))) == NULL)
+		cap = 0;
+	for (i = 0; i < res->nedits; i++) {
+		const struct engine_edit *e = &res->edits[i];
+
+		if (e->nrules == 0)
+			cb_rule_id(e->rule, seen, &nseen, cap, buf);
+		for (k = 0; k < e->nrules; k++)
+			cb_rule_id(e->rules[k], seen, &nseen, cap, buf);
 	}
+	for (i = 0; i < res->nnotes; i++)
+		cb_rule_id(res->notes[i].rule, seen, &nseen, cap, buf);
+	free(seen);
 	if (buf->len == 0)
 		(void)pm_buf_puts(buf, "none");
 }

@@ -48,7 +48,9 @@
 /*	deleted even when DKIM-signed: a signature vouches for the
 /*	sender's text, not for our authserv-id. redact and pseudonymize
 /*	substitute every match as Perl's s///g does, empty matches
-/*	included.
+/*	included. An edit names every rule whose work its value carries
+/*	(a continue chain), not only the last: an admin must see which
+/*	rule removed what; a rewrite that changed nothing is not named.
 /* SECURITY
 /*	A header value must never gain a line break the engine did not
 /*	make itself: a CR or LF copied from a capture or from replacement
@@ -96,6 +98,13 @@ struct engine_state {
 	struct pm_error *err;
 };
 
+/* The rules whose work a header's new value carries, in order. */
+struct engine_chain {
+	const struct rule **v;
+	size_t n;
+	size_t cap;
+};
+
 /* What happens to the header being evaluated. */
 enum engine_fate {
 	ENGINE_KEEP,
@@ -105,7 +114,8 @@ enum engine_fate {
 
 static int engine_is_wsp(int);
 static int engine_add_edit(struct engine_state *, enum engine_op, size_t,
-    const char *, size_t, char *, const struct rule *, const char *);
+    const char *, size_t, char *, const struct rule *const *, size_t,
+    const char *);
 static int engine_add_note(struct engine_state *, enum engine_note_kind, size_t,
     const struct rule *, enum engine_op);
 static int engine_dkim_collect(struct engine_state *, const char *);
@@ -120,6 +130,7 @@ static int engine_expand(
 static void engine_match_error(struct engine_state *, const struct rule *, int);
 static int engine_subst(struct engine_state *, const struct rule *,
     const char *, size_t, struct pm_buf *);
+static int engine_chain_push(struct engine_chain *, const struct rule *);
 static int engine_header(struct engine_state *, size_t);
 static int engine_message_rules(struct engine_state *);
 static int engine_new_value(
@@ -132,14 +143,20 @@ engine_is_wsp(int c)
 	return (c == ' ' || c == '\t');
 }
 
-/* engine_add_edit - append an edit; takes value (freed on failure) */
+/*
+ * engine_add_edit - append an edit; takes value (freed on failure)
+ *
+ * rules[0..nrules) are the contributing rules in evaluation order (copied);
+ * nrules 0 is a built-in edit, explained by why.
+ */
 static int
 engine_add_edit(struct engine_state *st, enum engine_op op, size_t pos,
-    const char *name, size_t namelen, char *value, const struct rule *rule,
-    const char *why)
+    const char *name, size_t namelen, char *value,
+    const struct rule *const *rules, size_t nrules, const char *why)
 {
 	struct engine_result *res = st->res;
 	struct engine_edit *e;
+	const struct rule **rv = NULL;
 	char *n;
 
 	if (res->nedits == st->edits_cap) {
@@ -150,6 +167,11 @@ engine_add_edit(struct engine_state *st, enum engine_op op, size_t pos,
 		res->edits = e;
 		st->edits_cap = cap;
 	}
+	if (nrules > 0) {
+		if ((rv = calloc(nrules, sizeof(*rv))) == NULL)
+			goto nomem;
+		memcpy(rv, rules, nrules * sizeof(*rv));
+	}
 	if ((n = strndup(name, namelen)) == NULL)
 		goto nomem;
 	e = &res->edits[res->nedits++];
@@ -157,11 +179,14 @@ engine_add_edit(struct engine_state *st, enum engine_op op, size_t pos,
 	e->pos = pos;
 	e->name = n;
 	e->value = value;
-	e->rule = rule;
+	e->rule = nrules > 0 ? rules[nrules - 1] : NULL;
 	e->why = why;
+	e->rules = rv;
+	e->nrules = nrules;
 	return (0);
 
 nomem:
+	free(rv);
 	free(value);
 	pm_error_set(st->err, "out of memory while computing header edits");
 	return (-1);
@@ -540,11 +565,30 @@ engine_new_value(struct engine_state *st, size_t namelen, const char *v,
 	return (0);
 }
 
+/* engine_chain_push - append a rule to a chain */
+static int
+engine_chain_push(struct engine_chain *c, const struct rule *r)
+{
+	const struct rule **v;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4;
+
+		if ((v = realloc(c->v, cap * sizeof(*v))) == NULL)
+			return (-1);
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = r;
+	return (0);
+}
+
 /*
  * engine_header - run the candidate rules over header pos
  *
  * line holds "Name:" followed by the current value; a rule with
- * RULES_F_CONTINUE lets later rules see its result.
+ * RULES_F_CONTINUE lets later rules see its result. chain collects the
+ * rules that changed the value so far: the edits made from it name them.
  */
 static int
 engine_header(struct engine_state *st, size_t pos)
@@ -554,6 +598,7 @@ engine_header(struct engine_state *st, size_t pos)
 	const unsigned *a, *b;
 	const struct rule *r = NULL, *by = NULL;
 	struct pm_buf line = PM_BUF_INIT, nb = PM_BUF_INIT;
+	struct engine_chain chain = {NULL, 0, 0};
 	enum engine_fate fate = ENGINE_KEEP;
 	size_t namelen = strlen(h->name), voff = namelen + 1;
 	size_t na, nbs, ia = 0, ib = 0;
@@ -638,11 +683,15 @@ engine_header(struct engine_state *st, size_t pos)
 					goto fail;
 				continue;
 			}
+			/* The text saw the chain's result: name it too. */
+			if (engine_chain_push(&chain, r) < 0)
+				goto nomem;
 			if (engine_new_value(st, (size_t)nl, nb.s + nl + 1,
 			        nb.len - (size_t)nl - 1, &v) < 0 ||
 			    engine_add_edit(st, ENGINE_INSERT, pos, nb.s,
-			        (size_t)nl, v, r, NULL) < 0)
+			        (size_t)nl, v, chain.v, chain.n, NULL) < 0)
 				goto fail;
+			chain.n--;
 			continue;
 		case RULES_REPLACE_VALUE:
 			if (engine_expand(st, r, subj, &nb) < 0)
@@ -697,11 +746,14 @@ engine_header(struct engine_state *st, size_t pos)
 						goto fail;
 					continue;
 				}
+				if (engine_chain_push(&chain, r) < 0)
+					goto nomem;
 				if (engine_new_value(st, (size_t)nl,
 				        nb.s + nl + 1, nb.len - (size_t)nl - 1,
 				        &v) < 0 ||
 				    engine_add_edit(st, ENGINE_INSERT, pos,
-				        nb.s, (size_t)nl, v, r, NULL) < 0)
+				        nb.s, (size_t)nl, v, chain.v, chain.n,
+				        NULL) < 0)
 					goto fail;
 				fate = ENGINE_DELETED;
 				by = r;
@@ -728,6 +780,12 @@ engine_header(struct engine_state *st, size_t pos)
 				goto fail;
 			continue;
 		}
+		/* A rule whose rewrite changed nothing did not contribute. */
+		if ((nb.len != line.len - voff ||
+		        (nb.len > 0 &&
+		            memcmp(nb.s, line.s + voff, nb.len) != 0)) &&
+		    engine_chain_push(&chain, r) < 0)
+			goto nomem;
 		line.len = voff;
 		if (pm_buf_append(&line, nb.s, nb.len) < 0)
 			goto nomem;
@@ -738,7 +796,7 @@ engine_header(struct engine_state *st, size_t pos)
 	/* The outcome: at most one CHANGE or DELETE for this position. */
 	if (fate == ENGINE_DELETED) {
 		if (engine_add_edit(st, ENGINE_DELETE, pos, h->name, namelen,
-		        NULL, by, NULL) < 0)
+		        NULL, &by, 1, NULL) < 0)
 			goto fail;
 	} else if (fate == ENGINE_CHANGED) {
 		if (engine_new_value(
@@ -746,12 +804,16 @@ engine_header(struct engine_state *st, size_t pos)
 			goto fail;
 		if (strcmp(v, h->value) == 0)
 			free(v);
-		else if (engine_add_edit(st, ENGINE_CHANGE, pos, h->name,
-		             namelen, v, by, NULL) < 0)
+		else if (chain.n > 0
+		        ? engine_add_edit(st, ENGINE_CHANGE, pos, h->name,
+		              namelen, v, chain.v, chain.n, NULL) < 0
+		        : engine_add_edit(st, ENGINE_CHANGE, pos, h->name,
+		              namelen, v, &by, 1, NULL) < 0)
 			goto fail;
 	}
 	pm_buf_free(&line);
 	pm_buf_free(&nb);
+	free(chain.v);
 	return (0);
 
 badtext:
@@ -765,6 +827,7 @@ nomem:
 fail:
 	pm_buf_free(&line);
 	pm_buf_free(&nb);
+	free(chain.v);
 	return (-1);
 }
 
@@ -813,7 +876,7 @@ engine_message_rules(struct engine_state *st)
 		engine_scrub(&b, 0);
 		if (engine_new_value(st, nl, b.s, b.len, &v) < 0 ||
 		    engine_add_edit(st, ENGINE_ADD, st->nheaders, r->name, nl,
-		        v, r, NULL) < 0)
+		        v, &r, 1, NULL) < 0)
 			goto fail;
 	}
 	pm_buf_free(&b);
@@ -869,7 +932,8 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 		if (engine_new_value(&st, nl, params->tls_header_value,
 		        strlen(params->tls_header_value), &v) < 0 ||
 		    engine_add_edit(&st, ENGINE_INSERT, 0,
-		        params->tls_header_name, nl, v, NULL, "tls-header") < 0)
+		        params->tls_header_name, nl, v, NULL, 0,
+		        "tls-header") < 0)
 			goto out;
 	}
 
@@ -881,7 +945,7 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 	for (i = 0; i < nheaders; i++) {
 		if (engine_is_forged_tls(&st, &hdrs[i])) {
 			if (engine_add_edit(&st, ENGINE_DELETE, i, hdrs[i].name,
-			        strlen(hdrs[i].name), NULL, NULL,
+			        strlen(hdrs[i].name), NULL, NULL, 0,
 			        "forged-tls-header") < 0)
 				goto out;
 			continue;
@@ -914,6 +978,7 @@ engine_result_free(struct engine_result *res)
 	for (i = 0; i < res->nedits; i++) {
 		free(res->edits[i].name);
 		free(res->edits[i].value);
+		free(res->edits[i].rules);
 	}
 	free(res->edits);
 	free(res->notes);

@@ -64,10 +64,14 @@
 /*	per edit, in message order:
 /*
 /*	    privacy-milter: remove User-Agent #1 (rules/default.rules:103 remove)
-/*	    privacy-milter: change Received #2 (rules/default.rules:53 redact)
+/*	    privacy-milter: change Received #2 (rules/default.rules:53 redact,
+/*	        rules/default.rules:92 redact)	(one line)
 /*	    privacy-milter: insert X-TLS-Info (tls-header)
 /*	    privacy-milter: add X-Foo (rules/x.rules:3 add)
 /*
+/*	The parenthesis names every rule that made the edit, in evaluation
+/*	order, separated by ", ": for a change, each rule of a continue
+/*	chain that changed the value (see engine.h).
 /*	"#N" counts the headers of that name from the top of the message
 /*	as read (the hidden Received included), so it names the header in
 /*	the input file. Notes read "log Name #N (...)", "log-only remove
@@ -400,15 +404,28 @@ tm_op_word(enum engine_op op)
 	return ("edit");
 }
 
-/* tm_why - "(file:line ACTION)" or "(reason)" */
+/*
+ * tm_why - "(file:line ACTION, file:line ACTION...)" or "(reason)"
+ *
+ * The rules are those of a continue chain, in evaluation order.
+ */
 static void
-tm_why(FILE *err, const struct rule *r, const char *why)
+tm_why(
+    FILE *err, const struct rule *const *rules, size_t nrules, const char *why)
 {
-	if (r != NULL)
-		fprintf(err, " (%s:%u %s)\n", r->file, r->line,
-		    r->action_word != NULL ? r->action_word : "?");
-	else
+	const struct rule *r;
+	size_t i;
+
+	if (nrules == 0) {
 		fprintf(err, " (%s)\n", why != NULL ? why : "built-in");
+		return;
+	}
+	for (i = 0; i < nrules; i++) {
+		r = rules[i];
+		fprintf(err, "%s%s:%u %s", i == 0 ? " (" : ", ", r->file,
+		    r->line, r->action_word != NULL ? r->action_word : "?");
+	}
+	fputs(")\n", err);
 }
 
 /* Order of edit lines: message position, inserts above the header. */
@@ -482,7 +499,10 @@ tm_report(FILE *err, const struct testmsg *full, size_t hidx, int hidden,
 			    it[k].pos < full->nhdrs)
 				fprintf(err, " #%zu",
 				    tm_occurrence(full, it[k].pos));
-			tm_why(err, e->rule, e->why);
+			if (e->nrules > 0)
+				tm_why(err, e->rules, e->nrules, NULL);
+			else
+				tm_why(err, &e->rule, e->rule != NULL, e->why);
 		} else {
 			const struct engine_note *no = it[k].n;
 			const char *kind = no->kind == ENGINE_NOTE_LOG ? "log"
@@ -499,7 +519,7 @@ tm_report(FILE *err, const struct testmsg *full, size_t hidx, int hidden,
 			if (it[k].pos < full->nhdrs)
 				fprintf(err, " #%zu",
 				    tm_occurrence(full, it[k].pos));
-			tm_why(err, no->rule, NULL);
+			tm_why(err, &no->rule, no->rule != NULL, NULL);
 		}
 	}
 	free(it);

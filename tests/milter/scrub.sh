@@ -11,9 +11,15 @@ start_milter
 lua "$PM_SRCDIR/tests/milter/scrub.lua" || fail "scrub.lua"
 
 echo "checks: one log line per message, no removed value in the log"
-grep -q 'SUB13: changed=1 removed=1 inserted=1 added=0 logged=0 dkim-skipped=0 rules=default.rules:[0-9]*,default.rules:[0-9]* tls=TLSv1.3/TLS_AES_256_GCM_SHA384 auth=yes local=no$' "$LOG" ||
+grep -q 'SUB13: changed=1 removed=1 inserted=1 added=0 logged=0 dkim-skipped=0 rules=default.rules:[0-9]*,default.rules:[0-9]*,default.rules:[0-9]* tls=TLSv1.3/TLS_AES_256_GCM_SHA384 auth=yes local=no$' "$LOG" ||
     fail "log line of SUB13"
 ok "SUB13 logged with counts, rule ids and TLS summary"
+# The Received change is a continue chain: the log names every rule of it
+# (the from-clause redact and the later one), the removal's rule, each once.
+ids=$(sed -n 's/.*SUB13: .* rules=\([^ ]*\) .*/\1/p' "$LOG" | tr ',' '\n')
+[ "$(printf '%s\n' "$ids" | sort -u | wc -l)" -eq 3 ] ||
+    fail "SUB13 rule ids not distinct: $ids"
+ok "SUB13 names each rule of the Received chain once"
 grep -q 'LOCAL1: changed=1 removed=1 inserted=0 .* tls=none auth=no local=yes$' "$LOG" ||
     fail "log line of LOCAL1"
 ok "LOCAL1 logged as a local submission"

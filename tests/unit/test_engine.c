@@ -6,13 +6,14 @@
 /* SYNOPSIS
 /*	tests/unit/test_engine
 /* DESCRIPTION
-/*	Each action, first-match-wins and continue chains, log-only, the
-/*	DKIM h= skip, folded headers, header injection through captures
-/*	and replacement text, re-folding of long values, match limits,
-/*	the TLS header (forgery removal, trusted re-injection), and the
-/*	translation of edits into libmilter calls, checked against a
-/*	simulator of libmilter's insert/change semantics. Assertions are
-/*	on the exact edits and on the header list engine_apply() gives.
+/*	Each action, first-match-wins and continue chains (and the rules
+/*	each edit names), log-only, the DKIM h= skip, folded headers,
+/*	header injection through captures and replacement text,
+/*	re-folding of long values, match limits, the TLS header (forgery
+/*	removal, trusted re-injection), and the translation of edits
+/*	into libmilter calls, checked against a simulator of libmilter's
+/*	insert/change semantics. Assertions are on the exact edits and
+/*	on the header list engine_apply() gives.
 /*--*/
 #include <check.h>
 #include <pthread.h>
@@ -112,6 +113,19 @@ notes_str(const struct engine_result *r)
 		pm_buf_printf(&b, "%s %zu %u %s\n", kinds[n->kind], n->pos,
 		    n->rule != NULL ? n->rule->line : 0, op_name(n->op));
 	}
+	return (pm_buf_steal(&b));
+}
+
+/* rule_lines - "L1,L2,..." of the rules an edit names */
+static char *
+rule_lines(const struct engine_edit *e)
+{
+	struct pm_buf b = PM_BUF_INIT;
+	size_t i;
+
+	pm_buf_puts(&b, "");
+	for (i = 0; i < e->nrules; i++)
+		pm_buf_printf(&b, "%s%u", i ? "," : "", e->rules[i]->line);
 	return (pm_buf_steal(&b));
 }
 
@@ -506,8 +520,111 @@ START_TEST(continue_chain_redact_then_pseudonymize)
 	free(e);
 	ck_assert_uint_eq(res.nnotes, 0);
 	ck_assert_uint_eq(res.edits[0].rule->line, 2);
+	e = rule_lines(&res.edits[0]);
+	ck_assert_str_eq(e, "1,2");
+	free(e);
 	engine_result_free(&res);
 	pseudonym_key_free(key);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(redact_continue_redact_names_both_rules_in_order)
+{
+	static const struct engine_header h[] = {
+	    {"Received", " from h ([192.0.2.1]) by mx"},
+	};
+	struct ruleset *rs =
+	    load("redact Received /from \\S+\\s*/ continue\n"
+	         "log X-Other\n"
+	         "redact Received /\\[[0-9.]+\\]/ with \"[x]\"\n");
+	struct engine_result res;
+	struct pm_error err;
+	char *e;
+
+	ck_assert_int_eq(run_full(rs, NULL, NULL, h, NH(h), &res, &err), 0);
+	e = edits_str(&res);
+	ck_assert_str_eq(e, "CHANGE 0 Received: ([x]) by mx\n");
+	free(e);
+	e = rule_lines(&res.edits[0]);
+	ck_assert_str_eq(e, "1,3");
+	free(e);
+	ck_assert_ptr_eq(res.edits[0].rule, res.edits[0].rules[1]);
+	engine_result_free(&res);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(continue_chain_whose_second_rule_misses_names_one_rule)
+{
+	static const struct engine_header h[] = {
+	    {"Received", " from h (h.example) by mx"},
+	};
+	struct ruleset *rs =
+	    load("redact Received /from \\S+\\s*/ continue\n"
+	         "redact Received /\\[[0-9.]+\\]/ with \"[x]\"\n");
+	struct engine_result res;
+	struct pm_error err;
+	char *e;
+
+	ck_assert_int_eq(run_full(rs, NULL, NULL, h, NH(h), &res, &err), 0);
+	e = edits_str(&res);
+	ck_assert_str_eq(e, "CHANGE 0 Received: (h.example) by mx\n");
+	free(e);
+	e = rule_lines(&res.edits[0]);
+	ck_assert_str_eq(e, "1");
+	free(e);
+	ck_assert_uint_eq(res.edits[0].rule->line, 1);
+	engine_result_free(&res);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(rewrite_that_changes_nothing_is_not_named)
+{
+	static const struct engine_header h[] = {
+	    {"Received", " from h by mx"},
+	};
+	struct ruleset *rs = load("redact Received /by/ with \"by\" continue\n"
+	                          "redact Received /from \\S+\\s*/\n");
+	struct engine_result res;
+	struct pm_error err;
+	char *e;
+
+	ck_assert_int_eq(run_full(rs, NULL, NULL, h, NH(h), &res, &err), 0);
+	e = edits_str(&res);
+	ck_assert_str_eq(e, "CHANGE 0 Received: by mx\n");
+	free(e);
+	e = rule_lines(&res.edits[0]);
+	ck_assert_str_eq(e, "2");
+	free(e);
+	engine_result_free(&res);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(rename_after_chain_insert_names_chain_delete_the_renamer)
+{
+	static const struct engine_header h[] = {
+	    {"X-A", " a secret"},
+	};
+	struct ruleset *rs = load("redact X-A /secret/ with \"x\" continue\n"
+	                          "/^X-A:(.*)/ REPLACE X-B:$1\n");
+	struct engine_result res;
+	struct pm_error err;
+	char *e;
+
+	ck_assert_int_eq(run_full(rs, NULL, NULL, h, NH(h), &res, &err), 0);
+	e = edits_str(&res);
+	ck_assert_str_eq(e, "INSERT 0 X-B: a x\nDELETE 0 X-A\n");
+	free(e);
+	e = rule_lines(&res.edits[0]);
+	ck_assert_str_eq(e, "1,2");
+	free(e);
+	e = rule_lines(&res.edits[1]);
+	ck_assert_str_eq(e, "2");
+	free(e);
+	engine_result_free(&res);
 	rules_unref(rs);
 }
 END_TEST
@@ -1129,16 +1246,16 @@ static const struct engine_header ops_h[] = {
 };
 
 static struct engine_edit ops_e[] = {
-    {ENGINE_INSERT, 0, "X-TLS", " tls", NULL, "tls-header"},
-    {ENGINE_INSERT, 1, "Received", " r-new", NULL, NULL},
-    {ENGINE_CHANGE, 1, "Received", " B", NULL, NULL},
-    {ENGINE_DELETE, 4, "Received", NULL, NULL, NULL},
-    {ENGINE_DELETE, 3, "X-A", NULL, NULL, NULL},
-    {ENGINE_CHANGE, 5, "X-A", " two", NULL, NULL},
-    {ENGINE_INSERT, 5, "x-a", " new", NULL, NULL},
-    {ENGINE_INSERT, 6, "X-End", " end", NULL, NULL},
-    {ENGINE_INSERT, 4, "Received", " ins", NULL, NULL},
-    {ENGINE_ADD, 6, "X-Added", " add", NULL, NULL},
+    {ENGINE_INSERT, 0, "X-TLS", " tls", NULL, "tls-header", NULL, 0},
+    {ENGINE_INSERT, 1, "Received", " r-new", NULL, NULL, NULL, 0},
+    {ENGINE_CHANGE, 1, "Received", " B", NULL, NULL, NULL, 0},
+    {ENGINE_DELETE, 4, "Received", NULL, NULL, NULL, NULL, 0},
+    {ENGINE_DELETE, 3, "X-A", NULL, NULL, NULL, NULL, 0},
+    {ENGINE_CHANGE, 5, "X-A", " two", NULL, NULL, NULL, 0},
+    {ENGINE_INSERT, 5, "x-a", " new", NULL, NULL, NULL, 0},
+    {ENGINE_INSERT, 6, "X-End", " end", NULL, NULL, NULL, 0},
+    {ENGINE_INSERT, 4, "Received", " ins", NULL, NULL, NULL, 0},
+    {ENGINE_ADD, 6, "X-Added", " add", NULL, NULL, NULL, 0},
 };
 
 START_TEST(milter_ops_indices_with_hidden_received)
@@ -1536,6 +1653,12 @@ engine_suite(void)
 	tcase_add_test(tc, pseudonymize_without_key_is_an_error);
 	tcase_add_test(tc, log_rules_note_and_keep_the_header);
 	tcase_add_test(tc, continue_chain_redact_then_pseudonymize);
+	tcase_add_test(tc, redact_continue_redact_names_both_rules_in_order);
+	tcase_add_test(
+	    tc, continue_chain_whose_second_rule_misses_names_one_rule);
+	tcase_add_test(tc, rewrite_that_changes_nothing_is_not_named);
+	tcase_add_test(
+	    tc, rename_after_chain_insert_names_chain_delete_the_renamer);
 	tcase_add_test(tc, log_only_records_and_leaves_header);
 	tcase_add_test(tc, dkim_signed_headers_skipped_unless_forced);
 	tcase_add_test(tc, dkim_tag_names_are_case_sensitive_and_fws_tolerant);
