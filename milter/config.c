@@ -119,7 +119,7 @@ const struct config_key config_keys[] = {
         SZ(trusted_reinjection), 0},
     {"PCREJIT", CONFIG_T_BOOL, "yes", NULL, OFF(jit), 0,
         "compile patterns with the PCRE2 JIT", SZ(jit), 0},
-    {"MatchLimit", CONFIG_T_UINT, "100000", NULL, OFF(match_limit), 0,
+    {"MatchLimit", CONFIG_T_UINT, "10000000", NULL, OFF(match_limit), 0,
         "PCRE2 match limit per match (0: library default)", SZ(match_limit), 0},
     {"DepthLimit", CONFIG_T_UINT, "10000", NULL, OFF(depth_limit), 0,
         "PCRE2 depth limit per match (0: library default)", SZ(depth_limit), 0},
@@ -381,6 +381,136 @@ config_is_path_key(const struct config_key *k)
 	    k->offset == OFF(pseudonym_key_file));
 }
 
+/* has_ctrl - a byte below 0x20 or 0x7f in v */
+static int
+has_ctrl(const char *v)
+{
+	for (; *v != 0; v++)
+		if ((unsigned char)*v < 0x20 || (unsigned char)*v == 0x7f)
+			return (1);
+	return (0);
+}
+
+/* valid_port - decimal 1..65535, len bytes */
+static int
+valid_port(const char *p, size_t len)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	if (len == 0 || len > 5)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return (0);
+		n = n * 10 + (unsigned long)(p[i] - '0');
+	}
+	return (n >= 1 && n <= 65535);
+}
+
+/* check_socket - NULL, or why spec is not a socket libmilter can open */
+static const char *
+check_socket(const char *v)
+{
+	const char *colon = strchr(v, ':'), *at, *host;
+	size_t slen;
+
+	if (v[0] == '"' || v[0] == '\'')
+		return ("write the value without quotes");
+	if (colon == NULL || v[0] == '/')
+		return (v[0] == '/' ? NULL
+		                    : "expected unix:/absolute/path, "
+		                      "inet:port@host or inet6:port@host");
+	slen = (size_t)(colon - v);
+	if ((slen == 4 && strncasecmp(v, "unix", 4) == 0) ||
+	    (slen == 5 && strncasecmp(v, "local", 5) == 0))
+		return (colon[1] == '/' ? NULL
+		                        : "the socket path must be absolute, "
+		                          "such as unix:/run/privacy-milter/"
+		                          "privacy-milter.sock");
+	if (!(slen == 4 && strncasecmp(v, "inet", 4) == 0) &&
+	    !(slen == 5 && strncasecmp(v, "inet6", 5) == 0))
+		return ("unknown socket type: expected unix:/absolute/path, "
+		        "inet:port@host or inet6:port@host");
+	at = strchr(colon + 1, '@');
+	if (!valid_port(
+	        colon + 1, at ? (size_t)(at - colon - 1) : strlen(colon + 1)))
+		return ("the port must be a number from 1 to 65535, "
+		        "such as inet:8891@127.0.0.1");
+	if (at == NULL)
+		return (NULL); /* inet:port: every address */
+	host = at + 1;
+	if (*host == 0)
+		return ("missing host after \"@\" (leave out \"@host\" "
+		        "to listen on every address)");
+	if (strchr(host, '[') != NULL || strchr(host, ']') != NULL)
+		return ("write the host without brackets, "
+		        "such as inet6:8891@::1");
+	if (strpbrk(host, " \t@/") != NULL)
+		return ("bad host after \"@\": expected an address or "
+		        "a host name");
+	return (NULL);
+}
+
+/* valid_field_name - printable ASCII 33..126 except ':', 1..64 */
+static int
+valid_field_name(const char *v)
+{
+	size_t i;
+
+	for (i = 0; v[i] != 0; i++)
+		if ((unsigned char)v[i] < 33 || (unsigned char)v[i] > 126 ||
+		    v[i] == ':')
+			return (0);
+	return (i > 0 && i <= 64);
+}
+
+/* check_string - NULL, or why value does not fit string key k */
+static const char *
+check_string(const struct config_key *k, char *v)
+{
+	static const char *const facs[] = {"mail", "daemon", "local0", "local1",
+	    "local2", "local3", "local4", "local5", "local6", "local7", NULL};
+	const char *colon;
+	size_t i;
+
+	switch (k->offset) {
+	case OFF(socket):
+		return (check_socket(v));
+	case OFF(pidfile):
+		return (v[0] == '/' ? NULL
+		                    : "expected an absolute path, such as "
+		                      "/run/privacy-milter/privacy-milter.pid");
+	case OFF(user):
+		colon = strchr(v, ':');
+		if (colon != NULL &&
+		    (colon == v || colon[1] == 0 || strchr(colon + 1, ':')))
+			return ("expected user or user:group, both parts "
+			        "non-empty");
+		return (NULL);
+	case OFF(tls_header_name):
+		return (valid_field_name(v)
+		        ? NULL
+		        : "expected a header field name: 1 to 64 printable "
+		          "characters without white space or \":\"");
+	case OFF(authserv_id):
+		if (strlen(v) > 255 || strpbrk(v, " \t;") != NULL)
+			return ("expected a host name: at most 255 characters, "
+			        "no white space or \";\"");
+		return (NULL);
+	case OFF(syslog_facility):
+		for (i = 0; facs[i] != NULL; i++)
+			if (strcasecmp(v, facs[i]) == 0) {
+				/* log.c compares in lower case. */
+				memcpy(v, facs[i], strlen(facs[i]));
+				return (NULL);
+			}
+		return ("expected one of mail, daemon, local0 to local7");
+	default:
+		return (NULL);
+	}
+}
+
 /* set_key - apply one value to one key */
 static int
 set_key(struct config *conf, const struct config_key *k, const char *value,
@@ -388,10 +518,18 @@ set_key(struct config *conf, const struct config_key *k, const char *value,
     struct pm_diags *diags)
 {
 	unsigned long n;
+	const char *why;
 	char buf[256];
 	char *copy;
 	int b;
 
+	if (has_ctrl(value)) {
+		pm_diag_add(diags, PM_ERROR, file, line, 0,
+		    "bad value \"%s\" for %s: control characters are not "
+		    "allowed",
+		    value, k->name);
+		return (-1);
+	}
 	switch (k->type) {
 	case CONFIG_T_STRING:
 		if (*value == 0) {
@@ -400,6 +538,12 @@ set_key(struct config *conf, const struct config_key *k, const char *value,
 		                   ? resolve(value, base_dir)
 		                   : strdup(value)) == NULL)
 			goto nomem;
+		if (copy != NULL && (why = check_string(k, copy)) != NULL) {
+			pm_diag_add(diags, PM_ERROR, file, line, 0,
+			    "bad value \"%s\" for %s: %s", value, k->name, why);
+			free(copy);
+			return (-1);
+		}
 		free(*(char **)slot(conf, k));
 		*(char **)slot(conf, k) = copy;
 		return (0);

@@ -115,7 +115,7 @@ START_TEST(defaults_of_every_key)
 	ck_assert_uint_eq(c->ntrusted_reinjection, 0);
 	ck_assert_ptr_null(c->trusted_reinjection);
 	ck_assert_int_eq(c->jit, 1);
-	ck_assert_uint_eq(c->match_limit, 100000);
+	ck_assert_uint_eq(c->match_limit, 10000000);
 	ck_assert_uint_eq(c->depth_limit, 10000);
 	ck_assert_int_eq(c->log_level, 2);
 	ck_assert_str_eq(c->syslog_facility, "mail");
@@ -415,6 +415,90 @@ START_TEST(short_options_are_p_u_P_r)
 }
 END_TEST
 
+START_TEST(string_values_are_checked_at_load)
+{
+	const char *diag;
+	struct config *c = load_text("Socket foo:/x\n"
+	                             "Socket unix:\n"
+	                             "Socket unix:relative/path\n"
+	                             "Socket inet:abc@127.0.0.1\n"
+	                             "Socket inet:70000@127.0.0.1\n"
+	                             "Socket inet:8891@\n"
+	                             "Socket inet6:8891@[::1]\n"
+	                             "Socket relative\n"
+	                             "PidFile run/x.pid\n"
+	                             "UserID :grp\n"
+	                             "UserID user:\n"
+	                             "TLSHeaderName X:TLS\n"
+	                             "TLSHeaderName X TLS\n"
+	                             "AuthservID a;b\n"
+	                             "SyslogFacility bogus\n",
+	    NULL, 0, &diag);
+
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(diag,
+	    "T/t.conf:1: bad value \"foo:/x\" for Socket: unknown socket type:"
+	    " expected unix:/absolute/path, inet:port@host or"
+	    " inet6:port@host\n"
+	    "T/t.conf:2: bad value \"unix:\" for Socket: the socket path must"
+	    " be absolute, such as"
+	    " unix:/run/privacy-milter/privacy-milter.sock\n"
+	    "T/t.conf:3: bad value \"unix:relative/path\" for Socket: the"
+	    " socket path must be absolute, such as"
+	    " unix:/run/privacy-milter/privacy-milter.sock\n"
+	    "T/t.conf:4: bad value \"inet:abc@127.0.0.1\" for Socket: the port"
+	    " must be a number from 1 to 65535, such as inet:8891@127.0.0.1\n"
+	    "T/t.conf:5: bad value \"inet:70000@127.0.0.1\" for Socket: the"
+	    " port must be a number from 1 to 65535, such as"
+	    " inet:8891@127.0.0.1\n"
+	    "T/t.conf:6: bad value \"inet:8891@\" for Socket: missing host"
+	    " after \"@\" (leave out \"@host\" to listen on every address)\n"
+	    "T/t.conf:7: bad value \"inet6:8891@[::1]\" for Socket: write the"
+	    " host without brackets, such as inet6:8891@::1\n"
+	    "T/t.conf:8: bad value \"relative\" for Socket: expected"
+	    " unix:/absolute/path, inet:port@host or inet6:port@host\n"
+	    "T/t.conf:9: bad value \"run/x.pid\" for PidFile: expected an"
+	    " absolute path, such as /run/privacy-milter/privacy-milter.pid\n"
+	    "T/t.conf:10: bad value \":grp\" for UserID: expected user or"
+	    " user:group, both parts non-empty\n"
+	    "T/t.conf:11: bad value \"user:\" for UserID: expected user or"
+	    " user:group, both parts non-empty\n"
+	    "T/t.conf:12: bad value \"X:TLS\" for TLSHeaderName: expected a"
+	    " header field name: 1 to 64 printable characters without white"
+	    " space or \":\"\n"
+	    "T/t.conf:13: bad value \"X TLS\" for TLSHeaderName: expected a"
+	    " header field name: 1 to 64 printable characters without white"
+	    " space or \":\"\n"
+	    "T/t.conf:14: bad value \"a;b\" for AuthservID: expected a host"
+	    " name: at most 255 characters, no white space or \";\"\n"
+	    "T/t.conf:15: bad value \"bogus\" for SyslogFacility: expected one"
+	    " of mail, daemon, local0 to local7\n");
+}
+END_TEST
+
+START_TEST(good_string_values_load)
+{
+	const char *diag;
+	struct config *c = load_text("Socket local:/run/m.sock\n"
+	                             "Socket /run/m.sock\n"
+	                             "Socket inet:8891\n"
+	                             "Socket inet6:8891@::1\n"
+	                             "Socket INET:65535@localhost\n"
+	                             "PidFile /run/p.pid\n"
+	                             "UserID u:g\n"
+	                             "TLSHeaderName X-TLS\n"
+	                             "AuthservID mx.example.org\n"
+	                             "SyslogFacility LOCAL3\n",
+	    NULL, 0, &diag);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(diag, "");
+	ck_assert_str_eq(c->socket, "INET:65535@localhost");
+	ck_assert_str_eq(c->syslog_facility, "local3");
+	config_free(c);
+}
+END_TEST
+
 START_TEST(long_lines_and_nul_bytes)
 {
 	struct pm_diags d = {NULL, 0, 0};
@@ -424,14 +508,14 @@ START_TEST(long_lines_and_nul_bytes)
 	FILE *fp;
 
 	ck_assert_ptr_nonnull(big);
-	memcpy(big, "TLSHeaderName ", 14);
+	memcpy(big, "SocketGroup   ", 14);
 	memset(big + 14, 'A', 200000 - 16);
 	big[200000 - 2] = '\n';
 	big[200000 - 1] = 0;
 	path = write_conf("big.conf", big);
 	c = config_load(path, NULL, 0, &d);
 	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(strlen(c->tls_header_name), 200000 - 16);
+	ck_assert_uint_eq(strlen(c->socket_group), 200000 - 16);
 	config_free(c);
 	free(big);
 
@@ -620,6 +704,8 @@ config_suite(void)
 	tcase_add_test(tc, man_page_describes_every_key);
 	tcase_add_test(tc, sample_config_lists_every_key);
 	tcase_add_test(tc, sample_config_shows_the_defaults);
+	tcase_add_test(tc, string_values_are_checked_at_load);
+	tcase_add_test(tc, good_string_values_load);
 	tcase_add_test(tc, snapshot_loads_config_rules_and_key);
 	tcase_add_test(tc, snapshot_refuses_open_key_and_bad_config);
 	suite_add_tcase(s, tc);
