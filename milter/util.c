@@ -65,21 +65,66 @@ pm_diag_add(struct pm_diags *d, enum pm_severity sev, const char *file,
 	d->n++;
 }
 
-/* pm_diag_format - "FILE:LINE: [warning: ]MESSAGE[ (column N)]" */
+/* diag_put - append s to buf[*o..len), control bytes as \ooo */
+static void
+diag_put(char *buf, size_t len, size_t *o, const char *s)
+{
+	unsigned char c;
+
+	if (*o >= len)
+		return; /* truncated earlier: nothing more */
+	for (; *s != 0; s++) {
+		c = (unsigned char)*s;
+		if (c >= 0x20 && c != 0x7f) {
+			if (*o + 1 >= len)
+				goto full;
+			buf[(*o)++] = (char)c;
+		} else {
+			if (*o + 4 >= len)
+				goto full;
+			buf[(*o)++] = '\\';
+			buf[(*o)++] = (char)('0' + (c >> 6));
+			buf[(*o)++] = (char)('0' + ((c >> 3) & 7));
+			buf[(*o)++] = (char)('0' + (c & 7));
+		}
+	}
+	buf[*o] = 0;
+	return;
+full:
+	buf[*o] = 0;
+	*o = len;
+}
+
+/*
+ * pm_diag_format - "FILE:LINE: [warning: ]MESSAGE[ (column N)]"
+ *
+ * Bytes below 0x20 and 0x7f (in the file name or the message, which
+ * quotes user input) are shown as \ooo so they cannot hide or fake text.
+ */
 void
 pm_diag_format(const struct pm_diag *e, char *buf, size_t len)
 {
-	char where[1100] = "";
-	char col[32] = "";
+	char num[48];
+	size_t o = 0;
 
-	if (e->file != NULL && e->line > 0)
-		snprintf(where, sizeof(where), "%s:%u: ", e->file, e->line);
-	else if (e->file != NULL)
-		snprintf(where, sizeof(where), "%s: ", e->file);
-	if (e->col > 0)
-		snprintf(col, sizeof(col), " (column %u)", e->col);
-	snprintf(buf, len, "%s%s%s%s", where,
-	    e->sev == PM_WARNING ? "warning: " : "", e->msg, col);
+	if (len == 0)
+		return;
+	buf[0] = 0;
+	if (e->file != NULL) {
+		diag_put(buf, len, &o, e->file);
+		if (e->line > 0) {
+			snprintf(num, sizeof(num), ":%u", e->line);
+			diag_put(buf, len, &o, num);
+		}
+		diag_put(buf, len, &o, ": ");
+	}
+	if (e->sev == PM_WARNING)
+		diag_put(buf, len, &o, "warning: ");
+	diag_put(buf, len, &o, e->msg != NULL ? e->msg : "");
+	if (e->col > 0) {
+		snprintf(num, sizeof(num), " (column %u)", e->col);
+		diag_put(buf, len, &o, num);
+	}
 }
 
 /* pm_diags_errors - count errors */

@@ -476,6 +476,25 @@ START_TEST(string_values_are_checked_at_load)
 }
 END_TEST
 
+START_TEST(control_characters_are_refused_in_any_value)
+{
+	const char *diag;
+	struct config *c = load_text("SocketGroup post\001fix\n"
+	                             "RulesFile /a\177.rules\n"
+	                             "LogLevel 1\033\n",
+	    NULL, 0, &diag);
+
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(diag,
+	    "T/t.conf:1: bad value \"post\\001fix\" for SocketGroup: control"
+	    " characters are not allowed\n"
+	    "T/t.conf:2: bad value \"/a\\177.rules\" for RulesFile: control"
+	    " characters are not allowed\n"
+	    "T/t.conf:3: bad value \"1\\033\" for LogLevel: control"
+	    " characters are not allowed\n");
+}
+END_TEST
+
 START_TEST(good_string_values_load)
 {
 	const char *diag;
@@ -706,6 +725,7 @@ config_suite(void)
 	tcase_add_test(tc, sample_config_shows_the_defaults);
 	tcase_add_test(tc, string_values_are_checked_at_load);
 	tcase_add_test(tc, good_string_values_load);
+	tcase_add_test(tc, control_characters_are_refused_in_any_value);
 	tcase_add_test(tc, snapshot_loads_config_rules_and_key);
 	tcase_add_test(tc, snapshot_refuses_open_key_and_bad_config);
 	suite_add_tcase(s, tc);

@@ -75,6 +75,34 @@ START_TEST(diag_format_truncates_to_buffer)
 }
 END_TEST
 
+START_TEST(diag_format_escapes_control_bytes)
+{
+	struct pm_diags d = {NULL, 0, 0};
+	char line[256], small[16];
+
+	pm_diag_add(&d, PM_ERROR, "b\001.rules", 2, 8, "bad header name \"%s\"",
+	    "X\001A");
+	pm_diag_add(&d, PM_ERROR, "c.conf", 1, 0, "unknown key \"%s\"",
+	    "Socket\033[2K\t\177\r\n");
+	pm_diag_add(&d, PM_ERROR, NULL, 0, 0, "%s", "caf\303\251 ~");
+	pm_diag_format(&d.v[0], line, sizeof(line));
+	ck_assert_str_eq(
+	    line, "b\\001.rules:2: bad header name \"X\\001A\" (column 8)");
+	pm_diag_format(&d.v[1], line, sizeof(line));
+	ck_assert_str_eq(line,
+	    "c.conf:1: unknown key \"Socket\\033[2K\\011\\177\\015\\012\"");
+	/* Bytes >= 0x80 (UTF-8) are kept. */
+	pm_diag_format(&d.v[2], line, sizeof(line));
+	ck_assert_str_eq(line, "caf\303\251 ~");
+	/* An escape that does not fit is left out whole. */
+	pm_diag_format(&d.v[0], small, sizeof(small));
+	ck_assert_str_eq(small, "b\\001.rules:2: ");
+	pm_diag_format(&d.v[0], small, 5);
+	ck_assert_str_eq(small, "b");
+	pm_diags_free(&d);
+}
+END_TEST
+
 START_TEST(diags_grow_past_initial_capacity)
 {
 	struct pm_diags d = {NULL, 0, 0};
@@ -173,6 +201,7 @@ util_suite(void)
 	tcase_add_test(tc, error_set_formats_and_truncates);
 	tcase_add_test(tc, diag_format_error_warning_column);
 	tcase_add_test(tc, diag_format_truncates_to_buffer);
+	tcase_add_test(tc, diag_format_escapes_control_bytes);
 	tcase_add_test(tc, diags_grow_past_initial_capacity);
 	tcase_add_test(tc, buf_appends_and_stays_terminated);
 	tcase_add_test(tc, buf_steal_of_empty_gives_empty_string);
