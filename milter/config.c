@@ -47,8 +47,13 @@
 /* DIAGNOSTICS
 /*	"unknown key "X"" (with "(did you mean "Y"?)" when a key is within
 /*	two edits), "missing value for X", "bad value "V" for X: expected
-/*	...", "cannot open: REASON". config_load() returns NULL when any
-/*	error was reported; config_set() returns -1.
+/*	...", "cannot open: REASON". Values are checked when set: a
+/*	control character in any value, a Socket libmilter cannot open
+/*	(unknown type, relative path, port outside 1..65535, empty host,
+/*	brackets), a relative PidFile, an empty part of UserID, a
+/*	TLSHeaderName that is not a field name, an AuthservID with white
+/*	space or ';', an unknown SyslogFacility are errors. config_load()
+/*	returns NULL when any error was reported; config_set() returns -1.
 /*--*/
 #include <ctype.h>
 #include <errno.h>
