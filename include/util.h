@@ -14,6 +14,9 @@
 /*	can act on. pm_diag_format() renders one as
 /*	"FILE:LINE: MESSAGE" (errors) or "FILE:LINE: warning: MESSAGE".
 /*	When a column helps, the message ends with " (column N)".
+/*	Control bytes (below 0x20, and 0x7f) in the file name or message
+/*	are shown as \ooo, so quoted user input cannot garble a terminal
+/*	or a log line.
 /*
 /*	struct pm_buf is a bounded, growable byte string (Postfix's VSTRING
 /*	in small): it is always NUL-terminated, and every append reports
