@@ -1436,18 +1436,23 @@ rules_parse_atom(struct rules_lexer *lx)
 	return (c);
 }
 
-/* rules_parse_and - ATOM { and ATOM } */
+/*
+ * rules_parse_binary - OPERAND { word OPERAND }, left-associative; "and"
+ * binds tighter than "or" because its operands are atoms.
+ */
 static struct rules_cond *
-rules_parse_and(struct rules_lexer *lx)
+rules_parse_binary(struct rules_lexer *lx, const char *word,
+    enum rules_cond_kind kind,
+    struct rules_cond *(*operand)(struct rules_lexer *))
 {
 	struct rules_cond *l, *r, *n;
 
-	if ((l = rules_parse_atom(lx)) == NULL)
+	if ((l = operand(lx)) == NULL)
 		return (NULL);
-	while (rules_lex_is(lx, "and")) {
+	while (rules_lex_is(lx, word)) {
 		rules_lex_next(lx);
-		if ((r = rules_parse_atom(lx)) == NULL ||
-		    (n = rules_cond_new(lx, RULES_C_AND)) == NULL) {
+		if ((r = operand(lx)) == NULL ||
+		    (n = rules_cond_new(lx, kind)) == NULL) {
 			rules_cond_free(l);
 			rules_cond_free(r);
 			return (NULL);
@@ -1459,27 +1464,18 @@ rules_parse_and(struct rules_lexer *lx)
 	return (l);
 }
 
+/* rules_parse_and - ATOM { and ATOM } */
+static struct rules_cond *
+rules_parse_and(struct rules_lexer *lx)
+{
+	return (rules_parse_binary(lx, "and", RULES_C_AND, rules_parse_atom));
+}
+
 /* rules_parse_or - AND { or AND } */
 static struct rules_cond *
 rules_parse_or(struct rules_lexer *lx)
 {
-	struct rules_cond *l, *r, *n;
-
-	if ((l = rules_parse_and(lx)) == NULL)
-		return (NULL);
-	while (rules_lex_is(lx, "or")) {
-		rules_lex_next(lx);
-		if ((r = rules_parse_and(lx)) == NULL ||
-		    (n = rules_cond_new(lx, RULES_C_OR)) == NULL) {
-			rules_cond_free(l);
-			rules_cond_free(r);
-			return (NULL);
-		}
-		n->a = l;
-		n->b = r;
-		l = n;
-	}
-	return (l);
+	return (rules_parse_binary(lx, "or", RULES_C_OR, rules_parse_and));
 }
 
 /* rules_native_action - map a native action word */
