@@ -1006,21 +1006,34 @@ engine_safe_value(
     size_t namelen, const char *in, size_t len, struct pm_buf *out)
 {
 	struct pm_buf flat = PM_BUF_INIT;
-	size_t i, seg, segend, cur, n, prefix, start = out->len, w, best, h;
+	size_t i, run, seg, segend, cur, n, prefix, start = out->len, w, best,
+	                                            h;
 	const char *s;
 	int first = 1, rc = -1;
 
-	/* Folds become "\n"; any other CR, LF, NUL a space. */
+	/*
+	 * Folds become "\n"; any other CR, LF, NUL a space. Runs of other
+	 * bytes are copied at once.
+	 */
 	for (i = 0; i < len; i++) {
-		char c = in[i];
+		char c;
 
+		for (run = i;
+		     i < len && in[i] != '\r' && in[i] != '\n' && in[i] != 0;
+		     i++)
+			;
+		if (i > run && pm_buf_append(&flat, in + run, i - run) < 0)
+			goto out;
+		if (i == len)
+			break;
+		c = in[i];
 		if (c == '\r' && i + 2 < len && in[i + 1] == '\n' &&
 		    engine_is_wsp(in[i + 2])) {
 			c = '\n';
 			i++;
 		} else if (c == '\n' && i + 1 < len && engine_is_wsp(in[i + 1]))
 			c = '\n';
-		else if (c == '\r' || c == '\n' || c == 0)
+		else
 			c = ' ';
 		if (pm_buf_putc(&flat, c) < 0)
 			goto out;
