@@ -475,6 +475,8 @@ static void
 cb_rule_id(const struct rule *r, const struct rule **seen, size_t *nseen,
     size_t cap, struct pm_buf *buf)
 {
+	char num[1 + 3 * sizeof(unsigned)], *p;
+	unsigned line;
 	size_t j;
 
 	if (r == NULL)
@@ -484,8 +486,17 @@ cb_rule_id(const struct rule *r, const struct rule **seen, size_t *nseen,
 			return;
 	if (*nseen < cap)
 		seen[(*nseen)++] = r;
-	(void)pm_buf_printf(
-	    buf, "%s%s:%u", buf->len ? "," : "", cb_basename(r->file), r->line);
+	/* Appended piece by piece: printf per rule showed in profiles. */
+	line = r->line;
+	p = num + sizeof(num);
+	do
+		*--p = (char)('0' + line % 10);
+	while ((line /= 10) != 0);
+	*--p = ':';
+	if (buf->len > 0)
+		(void)pm_buf_putc(buf, ',');
+	(void)pm_buf_puts(buf, cb_basename(r->file));
+	(void)pm_buf_append(buf, p, (size_t)(num + sizeof(num) - p));
 }
 
 /*
@@ -530,6 +541,8 @@ cb_log_message(const struct cb_conn *c, const char *qid,
 	size_t n[4] = {0, 0, 0, 0}, nlog = 0, nskip = 0, i;
 	const struct pm_session *s = &c->sess;
 
+	if (!pm_log_enabled(LOG_INFO))
+		return;
 	for (i = 0; i < res->nedits; i++)
 		n[res->edits[i].op]++;
 	for (i = 0; i < res->nnotes; i++)

@@ -59,17 +59,25 @@ pm_log_set_level(int level)
 	atomic_store(&log_level, level);
 }
 
-/* pm_log - one line at a syslog priority */
-void
-pm_log(int prio, const char *fmt, ...)
+/* pm_log_enabled - whether a line at priority prio would be written */
+int
+pm_log_enabled(int prio)
 {
 	static const int max_prio[] = {
 	    LOG_ERR, LOG_NOTICE, LOG_INFO, LOG_DEBUG};
 	int cur = atomic_load(&log_level);
 	int lvl = cur < 0 ? 0 : cur > 3 ? 3 : cur;
+
+	return (prio <= max_prio[lvl]);
+}
+
+/* pm_log - one line at a syslog priority */
+void
+pm_log(int prio, const char *fmt, ...)
+{
 	va_list ap;
 
-	if (prio > max_prio[lvl])
+	if (!pm_log_enabled(prio))
 		return;
 	va_start(ap, fmt);
 	if (log_stderr) {
