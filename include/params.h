@@ -17,6 +17,11 @@
 /*	apart. ep points into snap, sess and tlsval: keep them alive
 /*	while ep is used. Pure: no libmilter, no I/O.
 /*
+/*	snapshot_engine_params_tls() is the same; when tlsval_valid is
+/*	non-zero, tlsval already holds what tls_format_header() rendered
+/*	for this snapshot and the session's current TLS facts (the milter
+/*	keeps it per connection) and is used as it is.
+/*
 /*	snapshot_trusted_reinjection() says whether the session's
 /*	{daemon_name} is listed in TrustedReinjection.
 /* DIAGNOSTICS
@@ -33,6 +38,9 @@
 
 int	snapshot_engine_params(const struct snapshot *, const struct pm_session *,
 	    struct engine_params *, struct pm_buf *tlsval);
+int	snapshot_engine_params_tls(const struct snapshot *,
+	    const struct pm_session *, struct engine_params *,
+	    struct pm_buf *tlsval, int tlsval_valid);
 int	snapshot_trusted_reinjection(const struct config *,
 	    const struct pm_session *);
 

@@ -119,6 +119,11 @@ struct cb_conn {
 	size_t cap;
 	int lost; /* a header could not be kept */
 	int in_msg; /* between MAIL and end/abort */
+	/* The TLS header value, rendered once per connection and snapshot. */
+	struct pm_buf tlsval;
+	const struct snapshot *tls_snap; /* rendered for this snapshot */
+	unsigned long tls_gen; /* ... of this generation */
+	int tls_ok; /* tlsval is valid for the TLS facts */
 };
 
 /* The current snapshot, swapped by the reload thread. */
@@ -273,6 +278,26 @@ cb_read_macros(SMFICTX *ctx, struct pm_session *s, const char *const *names)
 			(void)session_set_macro(s, *n, v);
 }
 
+/* cb_tls_same - the TLS macros sent now are those the session holds */
+static int
+cb_tls_same(SMFICTX *ctx, const struct pm_session *s)
+{
+	const char *const have[] = {s->tls_version, s->cipher, s->cipher_bits,
+	    s->cert_subject, s->cert_issuer};
+	const char *v;
+	size_t i;
+
+	for (i = 0; cb_tls_macros[i] != NULL; i++) {
+		v = smfi_getsymval(ctx, (char *)cb_tls_macros[i]);
+		if (v != NULL && *v == 0)
+			v = NULL; /* stored as NULL, see session_set_macro */
+		if (v == NULL ? have[i] != NULL
+		              : have[i] == NULL || strcmp(v, have[i]) != 0)
+			return (0);
+	}
+	return (1);
+}
+
 /* cb_negotiate - ask for what is used, nothing more */
 static sfsistat
 cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
@@ -328,6 +353,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		return (SMFIS_TEMPFAIL);
 	session_free(&c->sess);
 	session_init(&c->sess);
+	c->tls_ok = 0;
 	if (session_set_client(&c->sess, hostname, hostaddr) < 0)
 		pm_log(LOG_WARNING, "connect from %.64s: address not kept",
 		    hostname != NULL ? hostname : "unknown");
@@ -361,6 +387,7 @@ cb_helo(SMFICTX *ctx, char *helo)
 	free(c->sess.helo);
 	c->sess.helo = helo != NULL ? strdup(helo) : NULL;
 	session_reset_tls(&c->sess);
+	c->tls_ok = 0;
 	cb_read_macros(ctx, &c->sess, cb_tls_macros);
 	return (cb_reply(c, SMFIP_NR_HELO));
 }
@@ -376,9 +403,15 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	cb_message_free(c);
 	c->in_msg = 1;
 	atomic_fetch_add(&cb_msgs, 1);
-	/* TLS macros sent at MAIL win (a client that skipped the EHLO). */
-	if (smfi_getsymval(ctx, "{tls_version}") != NULL) {
+	/*
+	 * TLS macros sent at MAIL win (a client that skipped the EHLO).
+	 * Postfix sends them with every MAIL: when they are what HELO
+	 * gave, the session and the rendered TLS header stay as they are.
+	 */
+	if (smfi_getsymval(ctx, "{tls_version}") != NULL &&
+	    !cb_tls_same(ctx, &c->sess)) {
 		session_reset_tls(&c->sess);
+		c->tls_ok = 0;
 		cb_read_macros(ctx, &c->sess, cb_tls_macros);
 	}
 	cb_read_macros(ctx, &c->sess, cb_mail_macros);
@@ -664,7 +697,6 @@ cb_eom(SMFICTX *ctx)
 	struct engine_params ep;
 	struct engine_result res;
 	struct engine_mop *ops = NULL;
-	struct pm_buf tlsval = PM_BUF_INIT;
 	struct pm_error err;
 	size_t nops = 0, i;
 	const char *qid;
@@ -695,10 +727,18 @@ cb_eom(SMFICTX *ctx)
 		h[i].name = c->hdrs[i].name;
 		h[i].value = c->hdrs[i].value;
 	}
-	if (snapshot_engine_params(snap, &c->sess, &ep, &tlsval) < 0) {
+	/* The TLS facts are per connection: render the header once. */
+	if (!c->tls_ok || c->tls_snap != snap || c->tls_gen != snap->generation)
+		c->tls_ok = 0;
+	if (snapshot_engine_params_tls(
+	        snap, &c->sess, &ep, &c->tlsval, c->tls_ok) < 0) {
+		c->tls_ok = 0;
 		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
 		goto done;
 	}
+	c->tls_ok = ep.tls_header_value != NULL;
+	c->tls_snap = snap;
+	c->tls_gen = snap->generation;
 	if (engine_run(&ep, h, c->nhdrs, &res, &err) < 0) {
 		rc = cb_fail(ctx, snap->conf, qid, err.text);
 		goto done;
@@ -720,7 +760,6 @@ done:
 	if (ran)
 		engine_result_free(&res);
 	free(h);
-	pm_buf_free(&tlsval);
 	snapshot_unref(snap);
 	cb_message_free(c);
 	return (rc);
@@ -746,6 +785,7 @@ cb_close(SMFICTX *ctx)
 	if (c != NULL) {
 		cb_message_free(c);
 		session_free(&c->sess);
+		pm_buf_free(&c->tlsval);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
 	}

@@ -7,6 +7,8 @@
 /*	#include "params.h"
 /*
 /*	int	snapshot_engine_params(snap, sess, ep, tlsval)
+/*
+/*	int	snapshot_engine_params_tls(snap, sess, ep, tlsval, tlsval_valid)
 /*	const struct snapshot *snap;
 /*	const struct pm_session *sess;
 /*	struct engine_params *ep;
@@ -47,6 +49,15 @@ snapshot_engine_params(const struct snapshot *snap,
     const struct pm_session *sess, struct engine_params *ep,
     struct pm_buf *tlsval)
 {
+	return (snapshot_engine_params_tls(snap, sess, ep, tlsval, 0));
+}
+
+/* snapshot_engine_params_tls - the same, reusing a rendered TLS value */
+int
+snapshot_engine_params_tls(const struct snapshot *snap,
+    const struct pm_session *sess, struct engine_params *ep,
+    struct pm_buf *tlsval, int tlsval_valid)
+{
 	memset(ep, 0, sizeof(*ep));
 	ep->rules = snap->rules;
 	ep->session = sess;
@@ -57,11 +68,14 @@ snapshot_engine_params(const struct snapshot *snap,
 	if (snap->conf->tls_header) {
 		ep->tls_header_name = snap->conf->tls_header_name;
 		if (!session_is_local(sess)) {
-			pm_buf_reset(tlsval);
-			if (tls_format_header(sess,
-			        (enum tls_format)snap->conf->tls_header_format,
-			        snap->authserv_id, tlsval) < 0)
-				return (-1);
+			if (!tlsval_valid || tlsval->s == NULL) {
+				pm_buf_reset(tlsval);
+				if (tls_format_header(sess,
+				        (enum tls_format)
+				            snap->conf->tls_header_format,
+				        snap->authserv_id, tlsval) < 0)
+					return (-1);
+			}
 			ep->tls_header_value = tlsval->s;
 		}
 	}
