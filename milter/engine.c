@@ -82,6 +82,7 @@
 
 #define ENGINE_FOLD_SOFT 78 /* RFC 5322 2.1.1 SHOULD */
 #define ENGINE_FOLD_HARD 998 /* RFC 5322 2.1.1 MUST */
+#define ENGINE_OCC_DIRECT 8 /* up to this many changes: no sort of names */
 
 /* Work state of one engine_run() call. */
 struct engine_state {
@@ -1231,6 +1232,24 @@ engine_count_above(
 }
 
 /*
+ * engine_occurrence - the occurrence (1, 2, ...) of original header pos
+ * among the original headers of its name
+ */
+static size_t
+engine_occurrence(const struct engine_header *hdrs, size_t pos)
+{
+	const char *name = hdrs[pos].name;
+	int c0 = tolower((unsigned char)name[0]);
+	size_t j, occ = 1;
+
+	for (j = 0; j < pos; j++)
+		if (tolower((unsigned char)hdrs[j].name[0]) == c0 &&
+		    strcasecmp(hdrs[j].name, name) == 0)
+			occ++;
+	return (occ);
+}
+
+/*
  * engine_milter_ops - order and index the edits for libmilter
  *
  * Inserts go first, top-down: an insert above original header pos lands
@@ -1278,8 +1297,11 @@ engine_milter_ops(const struct engine_header *hdrs, size_t nheaders,
 	qsort(insn, nins, sizeof(*insn), engine_cmp_name_up);
 	qsort(chg, nchg, sizeof(*chg), engine_cmp_name_down);
 
-	/* Occurrence of each original header among those of its name. */
-	if (nchg > 0) {
+	/*
+	 * Occurrence of each original header among those of its name: for
+	 * a few changes counted directly (linear), else by sorting.
+	 */
+	if (nchg > ENGINE_OCC_DIRECT) {
 		if ((orig = calloc(nheaders, sizeof(*orig))) == NULL ||
 		    (occurrence = calloc(nheaders, sizeof(*occurrence))) ==
 		        NULL)
@@ -1310,7 +1332,9 @@ engine_milter_ops(const struct engine_header *hdrs, size_t nheaders,
 
 	/* Changes and deletes, per name, bottom-up. */
 	for (i = 0; i < nchg; i++) {
-		occ = occurrence[chg[i].pos] +
+		occ =
+		    (occurrence != NULL ? occurrence[chg[i].pos]
+		                        : engine_occurrence(hdrs, chg[i].pos)) +
 		    engine_count_above(insn, nins, chg[i].name, chg[i].pos);
 		if (occ > INT_MAX)
 			goto nomem;

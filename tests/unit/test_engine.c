@@ -1313,6 +1313,73 @@ START_TEST(milter_ops_indices_with_hidden_received)
 }
 END_TEST
 
+START_TEST(milter_ops_counts_names_alike_with_few_or_many_changes)
+{
+	static const struct engine_header h[] = {
+	    {"Received", " a"},
+	    {"received", " b"},
+	    {"X-A", " 1"},
+	    {"RECEIVED", " c"},
+	    {"x-a", " 2"},
+	    {"Subject", " s"},
+	    {"Received", " d"},
+	    {"X-a", " 3"},
+	    {"ReCeived", " e"},
+	    {"Rec", " f"},
+	    {"X-A", " 4"},
+	    {"received", " g"},
+	};
+	struct engine_edit all[NH(h) + 1], one[2];
+	static char val[NH(h)][8];
+	struct engine_result res;
+	struct engine_mop *ops, *ops1;
+	size_t nops, nops1, i, k;
+
+	/* An insert of the same name above some of them counts too. */
+	all[0] = (struct engine_edit){
+	    ENGINE_INSERT, 4, "RECEIVED", " new", NULL, NULL, NULL, 0};
+	for (i = 0; i < NH(h); i++) {
+		snprintf(val[i], sizeof(val[i]), " x%zu", i);
+		all[i + 1] = (struct engine_edit){ENGINE_CHANGE, i,
+		    (char *)h[i].name, val[i], NULL, NULL, NULL, 0};
+	}
+	/* All changes at once: more than sort-free counting takes. */
+	res = (struct engine_result){all, NH(all), NULL, 0};
+	ck_assert_int_eq(engine_milter_ops(h, NH(h), &res, 1, &ops, &nops), 0);
+	ck_assert_uint_eq(nops, NH(all));
+	check_ops_match_apply(h, NH(h), &res, 1);
+	/* Each change alone gets the same index. */
+	for (i = 0; i < NH(h); i++) {
+		one[0] = all[0];
+		one[1] = all[i + 1];
+		res = (struct engine_result){one, 2, NULL, 0};
+		ck_assert_int_eq(
+		    engine_milter_ops(h, NH(h), &res, 1, &ops1, &nops1), 0);
+		ck_assert_uint_eq(nops1, 2);
+		for (k = 1; k < nops; k++)
+			if (ops[k].value == val[i])
+				break;
+		ck_assert_uint_lt(k, nops);
+		ck_assert_int_eq(ops1[1].index, ops[k].index);
+		check_ops_match_apply(h, NH(h), &res, 1);
+		free(ops1);
+	}
+	/*
+	 * Received-alikes: the third (pos 3) is above the insert, the
+	 * fourth (pos 6) below it; X-A-alikes count on their own.
+	 */
+	for (k = 1; k < nops; k++) {
+		if (ops[k].value == val[3])
+			ck_assert_int_eq(ops[k].index, 3);
+		if (ops[k].value == val[6])
+			ck_assert_int_eq(ops[k].index, 5);
+		if (ops[k].value == val[10])
+			ck_assert_int_eq(ops[k].index, 4);
+	}
+	free(ops);
+}
+END_TEST
+
 START_TEST(milter_ops_without_edits_is_empty)
 {
 	struct engine_result res = {NULL, 0, NULL, 0};
@@ -1688,6 +1755,8 @@ engine_suite(void)
 	    tc, tls_trusted_reinjection_keeps_copies_inserts_nothing);
 	tcase_add_test(tc, milter_ops_indices_with_hidden_received);
 	tcase_add_test(tc, milter_ops_without_edits_is_empty);
+	tcase_add_test(
+	    tc, milter_ops_counts_names_alike_with_few_or_many_changes);
 	tcase_add_test(tc, milter_ops_from_rules_match_apply);
 	tcase_add_test(tc, add_runs_once_when_condition_holds);
 	tcase_add_test(tc, dispatch_gives_same_rule_as_trying_every_rule);
