@@ -32,9 +32,9 @@
 
 #include "supervisor.h"
 
-int	cb_register(const struct config *);
-int	cb_listen(const char *spec, int rmsocket);
-int	cb_run(const struct sup_args *, struct snapshot *first, int reload_now,
-	    unsigned long *generation);
+int cb_register(const struct config *);
+int cb_listen(const char *spec, int rmsocket);
+int cb_run(const struct sup_args *, struct snapshot *first, int reload_now,
+    unsigned long *generation);
 
 #endif

@@ -73,7 +73,7 @@ struct pseudonym_key;
 
 struct engine_header {
 	const char *name;
-	const char *value;		/* after the colon, as given */
+	const char *value; /* after the colon, as given */
 };
 
 enum engine_op {
@@ -85,73 +85,73 @@ enum engine_op {
 
 struct engine_edit {
 	enum engine_op op;
-	size_t	pos;			/* original position (see DESCRIPTION) */
-	char   *name;			/* header name */
-	char   *value;			/* new value with leading space; NULL: DELETE */
-	const struct rule *rule;	/* NULL: built-in (TLS header) */
-	const char *why;		/* built-in reason, e.g. "tls-header" */
-	const struct rule **rules;	/* contributing rules, see below */
-	size_t	nrules;			/* 0: built-in; else rule == rules[n-1] */
+	size_t pos; /* original position (see DESCRIPTION) */
+	char *name; /* header name */
+	char *value; /* new value with leading space; NULL: DELETE */
+	const struct rule *rule; /* NULL: built-in (TLS header) */
+	const char *why; /* built-in reason, e.g. "tls-header" */
+	const struct rule **rules; /* contributing rules, see below */
+	size_t nrules; /* 0: built-in; else rule == rules[n-1] */
 };
 
 enum engine_note_kind {
-	ENGINE_NOTE_LOG,		/* WARN/INFO/log rule matched */
-	ENGINE_NOTE_LOGONLY,		/* RULES_F_LOGONLY: edit not made */
-	ENGINE_NOTE_DKIM_SKIP,		/* edit skipped: header is DKIM-signed */
+	ENGINE_NOTE_LOG, /* WARN/INFO/log rule matched */
+	ENGINE_NOTE_LOGONLY, /* RULES_F_LOGONLY: edit not made */
+	ENGINE_NOTE_DKIM_SKIP, /* edit skipped: header is DKIM-signed */
 };
 
 struct engine_note {
 	enum engine_note_kind kind;
-	size_t	pos;			/* original header position */
+	size_t pos; /* original header position */
 	const struct rule *rule;
-	enum engine_op op;		/* edit not made (LOG: CHANGE) */
+	enum engine_op op; /* edit not made (LOG: CHANGE) */
 };
 
 struct engine_result {
 	struct engine_edit *edits;
-	size_t	nedits;
+	size_t nedits;
 	struct engine_note *notes;
-	size_t	nnotes;
+	size_t nnotes;
 };
 
 struct engine_params {
 	const struct ruleset *rules;
 	const struct pm_session *session;
-	const struct pseudonym_key *key;	/* NULL: pseudonymize fails */
-	const char *tls_header_name;	/* NULL: no TLS header handling */
-	const char *tls_header_value;	/* value to insert, NULL: none */
-	const char *authserv_id;	/* our id in the TLS header */
-	int	trusted_reinjection;
+	const struct pseudonym_key *key; /* NULL: pseudonymize fails */
+	const char *tls_header_name; /* NULL: no TLS header handling */
+	const char *tls_header_value; /* value to insert, NULL: none */
+	const char *authserv_id; /* our id in the TLS header */
+	int trusted_reinjection;
 };
 
 /* engine_run - compute the edits for one message; see DIAGNOSTICS */
-int	engine_run(const struct engine_params *, const struct engine_header *,
-	    size_t nheaders, struct engine_result *, struct pm_error *);
+int engine_run(const struct engine_params *, const struct engine_header *,
+    size_t nheaders, struct engine_result *, struct pm_error *);
 
-void	engine_result_free(struct engine_result *);
+void engine_result_free(struct engine_result *);
 
 enum engine_mop_kind {
-	ENGINE_MOP_CHGHEADER,		/* smfi_chgheader(name, index, value) */
-	ENGINE_MOP_INSHEADER,		/* smfi_insheader(index, name, value) */
-	ENGINE_MOP_ADDHEADER,		/* smfi_addheader(name, value) */
+	ENGINE_MOP_CHGHEADER, /* smfi_chgheader(name, index, value) */
+	ENGINE_MOP_INSHEADER, /* smfi_insheader(index, name, value) */
+	ENGINE_MOP_ADDHEADER, /* smfi_addheader(name, value) */
 };
 
 struct engine_mop {
 	enum engine_mop_kind kind;
-	int	index;
-	const char *name;		/* points into the result */
-	const char *value;		/* NULL with CHGHEADER: delete */
+	int index;
+	const char *name; /* points into the result */
+	const char *value; /* NULL with CHGHEADER: delete */
 };
 
 /* engine_milter_ops - order and index the edits for libmilter */
-int	engine_milter_ops(const struct engine_header *, size_t nheaders,
-	    const struct engine_result *, size_t hidden,
-	    struct engine_mop **ops, size_t *nops);
+int engine_milter_ops(const struct engine_header *, size_t nheaders,
+    const struct engine_result *, size_t hidden, struct engine_mop **ops,
+    size_t *nops);
 
 /* engine_apply - the rewritten header list (offline tester, tests) */
-int	engine_apply(const struct engine_header *, size_t nheaders,
-	    const struct engine_result *, struct engine_header **out,
-	    size_t *nout);		/* out[i] strings point into inputs/result */
+int engine_apply(const struct engine_header *, size_t nheaders,
+    const struct engine_result *, struct engine_header **out,
+    size_t *nout); /* out[i] strings point into inputs/result */
 
 /*
  * engine_safe_value - append to out a safe, re-folded copy of a new value
@@ -159,7 +159,7 @@ int	engine_apply(const struct engine_header *, size_t nheaders,
  * the "\n" + WSP of a fold, lines within 78 octets where white space
  * allows and never over 998, never an empty or white-space-only line.
  */
-int	engine_safe_value(size_t namelen, const char *value, size_t len,
-	    struct pm_buf *out);
+int engine_safe_value(
+    size_t namelen, const char *value, size_t len, struct pm_buf *out);
 
 #endif

@@ -17,10 +17,10 @@
 
 #include <syslog.h>
 
-void	pm_log_init(const char *ident, int to_stderr, const char *facility);
-void	pm_log_set_level(int level);
-int	pm_log_enabled(int prio);
-void	pm_log(int prio, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+void pm_log_init(const char *ident, int to_stderr, const char *facility);
+void pm_log_set_level(int level);
+int pm_log_enabled(int prio);
+void pm_log(int prio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -36,12 +36,12 @@
 #include "snapshot.h"
 #include "util.h"
 
-int	snapshot_engine_params(const struct snapshot *, const struct pm_session *,
-	    struct engine_params *, struct pm_buf *tlsval);
-int	snapshot_engine_params_tls(const struct snapshot *,
-	    const struct pm_session *, struct engine_params *,
-	    struct pm_buf *tlsval, int tlsval_valid);
-int	snapshot_trusted_reinjection(const struct config *,
-	    const struct pm_session *);
+int snapshot_engine_params(const struct snapshot *, const struct pm_session *,
+    struct engine_params *, struct pm_buf *tlsval);
+int snapshot_engine_params_tls(const struct snapshot *,
+    const struct pm_session *, struct engine_params *, struct pm_buf *tlsval,
+    int tlsval_valid);
+int snapshot_trusted_reinjection(
+    const struct config *, const struct pm_session *);
 
 #endif

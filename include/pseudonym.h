@@ -27,16 +27,16 @@
 
 #include "util.h"
 
-#define PSEUDONYM_TOKEN_MAX	40	/* "anon-" 8 "-" 16 NUL, with room */
+#define PSEUDONYM_TOKEN_MAX 40 /* "anon-" 8 "-" 16 NUL, with room */
 
 struct pseudonym_key;
 
 struct pseudonym_key *pseudonym_key_load(const char *path, struct pm_error *);
-struct pseudonym_key *pseudonym_key_from_bytes(const void *, size_t,
-	    struct pm_error *);
+struct pseudonym_key *pseudonym_key_from_bytes(
+    const void *, size_t, struct pm_error *);
 const char *pseudonym_key_id(const struct pseudonym_key *);
-int	pseudonym_token(const struct pseudonym_key *, const char *in,
-	    size_t len, char *out, size_t outlen);
-void	pseudonym_key_free(struct pseudonym_key *);
+int pseudonym_token(const struct pseudonym_key *, const char *in, size_t len,
+    char *out, size_t outlen);
+void pseudonym_key_free(struct pseudonym_key *);
 
 #endif

@@ -36,52 +36,51 @@ struct sockaddr;
 
 struct pm_session {
 	/* Connection. */
-	int	family;			/* AF_INET, AF_INET6, or 0: unknown */
-	unsigned char addr[16];		/* network byte order */
-	int	port;			/* -1: unknown; 0: Postfix local */
-	char	client_addr[64];	/* text form, "" when unknown */
-	char   *client_name;		/* connect hostname */
-	char   *helo;
-	char   *daemon_name;		/* {daemon_name} */
-	char   *daemon_port;		/* {daemon_port} (Postfix >= 3.2) */
-	char   *tls_version;		/* {tls_version}, NULL: no TLS */
-	char   *cipher;			/* {cipher} */
-	char   *cipher_bits;		/* {cipher_bits} */
-	char   *cert_subject;		/* {cert_subject}: never written out */
-	char   *cert_issuer;		/* {cert_issuer} */
+	int family; /* AF_INET, AF_INET6, or 0: unknown */
+	unsigned char addr[16]; /* network byte order */
+	int port; /* -1: unknown; 0: Postfix local */
+	char client_addr[64]; /* text form, "" when unknown */
+	char *client_name; /* connect hostname */
+	char *helo;
+	char *daemon_name; /* {daemon_name} */
+	char *daemon_port; /* {daemon_port} (Postfix >= 3.2) */
+	char *tls_version; /* {tls_version}, NULL: no TLS */
+	char *cipher; /* {cipher} */
+	char *cipher_bits; /* {cipher_bits} */
+	char *cert_subject; /* {cert_subject}: never written out */
+	char *cert_issuer; /* {cert_issuer} */
 	/* Message. */
-	char   *auth_authen;		/* {auth_authen}, NULL: not authenticated */
-	char   *auth_type;		/* {auth_type} */
-	char   *sender;			/* {mail_addr} or MAIL FROM argument */
-	char   *queue_id;		/* {i} */
+	char *auth_authen; /* {auth_authen}, NULL: not authenticated */
+	char *auth_type; /* {auth_type} */
+	char *sender; /* {mail_addr} or MAIL FROM argument */
+	char *queue_id; /* {i} */
 };
 
 /* session_init - all fields empty, port -1 */
-void	session_init(struct pm_session *);
+void session_init(struct pm_session *);
 
 /* session_free - release strings; the struct may be reused after init */
-void	session_free(struct pm_session *);
+void session_free(struct pm_session *);
 
 /* session_reset_message - clear the per-message fields */
-void	session_reset_message(struct pm_session *);
+void session_reset_message(struct pm_session *);
 
 /* session_reset_tls - clear TLS fields (at each HELO, before re-reading) */
-void	session_reset_tls(struct pm_session *);
+void session_reset_tls(struct pm_session *);
 
 /* session_set_client - from the connect callback; sa may be NULL */
-int	session_set_client(struct pm_session *, const char *hostname,
-	    const struct sockaddr *sa);
+int session_set_client(
+    struct pm_session *, const char *hostname, const struct sockaddr *sa);
 
 /* session_set_addr - parse a textual IPv4/IPv6 address; -1 if invalid */
-int	session_set_addr(struct pm_session *, const char *addr);
+int session_set_addr(struct pm_session *, const char *addr);
 
 /* session_set_macro - store one macro by name (see DESCRIPTION) */
-int	session_set_macro(struct pm_session *, const char *name,
-	    const char *value);
+int session_set_macro(struct pm_session *, const char *name, const char *value);
 
-int	session_is_authenticated(const struct pm_session *);
-int	session_is_local(const struct pm_session *);
-int	session_has_tls(const struct pm_session *);
+int session_is_authenticated(const struct pm_session *);
+int session_is_local(const struct pm_session *);
+int session_has_tls(const struct pm_session *);
 
 /* session_sender_domain - domain part of the sender, or NULL */
 const char *session_sender_domain(const struct pm_session *);

@@ -24,17 +24,17 @@
 #include "util.h"
 
 struct snapshot {
-	atomic_uint refs;		/* snapshot_ref/unref only */
-	unsigned long generation;	/* set by whoever installs it */
+	atomic_uint refs; /* snapshot_ref/unref only */
+	unsigned long generation; /* set by whoever installs it */
 	struct config *conf;
 	struct ruleset *rules;
-	struct pseudonym_key *key;	/* NULL: no PseudonymKeyFile */
-	char   *authserv_id;		/* resolved (host name default) */
+	struct pseudonym_key *key; /* NULL: no PseudonymKeyFile */
+	char *authserv_id; /* resolved (host name default) */
 };
 
 struct snapshot *snapshot_load(const char *conf_path,
-	    const char *const *overrides, size_t noverrides, struct pm_diags *);
-void	snapshot_ref(struct snapshot *);
-void	snapshot_unref(struct snapshot *);
+    const char *const *overrides, size_t noverrides, struct pm_diags *);
+void snapshot_ref(struct snapshot *);
+void snapshot_unref(struct snapshot *);
 
 #endif

@@ -28,11 +28,11 @@
 
 struct sup_args {
 	const char *conf_path;
-	const char *const *overrides;	/* command-line twins, Key=value */
-	size_t	noverrides;
-	int	foreground;
+	const char *const *overrides; /* command-line twins, Key=value */
+	size_t noverrides;
+	int foreground;
 };
 
-int	sup_run(const struct sup_args *, struct snapshot *first);
+int sup_run(const struct sup_args *, struct snapshot *first);
 
 #endif

@@ -30,17 +30,17 @@
 #include "snapshot.h"
 
 struct testmsg {
-	struct engine_header *hdrs;	/* names and values are allocated */
-	size_t	nhdrs;
-	const char *body;		/* points into the input */
-	size_t	bodylen;
-	int	crlf;			/* input used CRLF line ends */
+	struct engine_header *hdrs; /* names and values are allocated */
+	size_t nhdrs;
+	const char *body; /* points into the input */
+	size_t bodylen;
+	int crlf; /* input used CRLF line ends */
 };
 
-int	testmsg_parse(const char *buf, size_t len, struct testmsg *);
-void	testmsg_free(struct testmsg *);
-int	testmsg_run(const struct snapshot *, const char *file,
-	    const char *const *macros, size_t nmacros, int hide_first_received,
-	    FILE *out, FILE *err);
+int testmsg_parse(const char *buf, size_t len, struct testmsg *);
+void testmsg_free(struct testmsg *);
+int testmsg_run(const struct snapshot *, const char *file,
+    const char *const *macros, size_t nmacros, int hide_first_received,
+    FILE *out, FILE *err);
 
 #endif

@@ -48,14 +48,14 @@ enum tls_format {
 };
 
 struct tls_cipher_info {
-	const char *iana;		/* static storage, owned by the map */
-	int	pfs;			/* 1: forward secrecy */
+	const char *iana; /* static storage, owned by the map */
+	int pfs; /* 1: forward secrecy */
 };
 
-int	tls_init(void);
-int	tls_cipher_lookup(const char *name, struct tls_cipher_info *);
-int	tls_format_header(const struct pm_session *, enum tls_format,
-	    const char *authserv_id, struct pm_buf *out);
-int	tls_header_authserv_id(const char *value, char *buf, size_t len);
+int tls_init(void);
+int tls_cipher_lookup(const char *name, struct tls_cipher_info *);
+int tls_format_header(const struct pm_session *, enum tls_format,
+    const char *authserv_id, struct pm_buf *out);
+int tls_header_authserv_id(const char *value, char *buf, size_t len);
 
 #endif

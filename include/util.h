@@ -28,11 +28,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#define PM_EX_CONFIG	78	/* sysexits.h EX_CONFIG */
+#define PM_EX_CONFIG 78 /* sysexits.h EX_CONFIG */
 
 /* Generic error: one sentence, already prefixed with file:line if any. */
 struct pm_error {
-	char	text[1024];
+	char text[1024];
 };
 
 enum pm_severity {
@@ -42,54 +42,57 @@ enum pm_severity {
 
 struct pm_diag {
 	enum pm_severity sev;
-	char   *file;			/* NULL when not about a file */
-	unsigned line;			/* 0 when unknown */
-	unsigned col;			/* 0 when unknown */
-	char   *msg;
+	char *file; /* NULL when not about a file */
+	unsigned line; /* 0 when unknown */
+	unsigned col; /* 0 when unknown */
+	char *msg;
 };
 
 struct pm_diags {
 	struct pm_diag *v;
-	size_t	n;
-	size_t	cap;
+	size_t n;
+	size_t cap;
 };
 
 /* pm_error_set - format an error, printf-style */
-void	pm_error_set(struct pm_error *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
+void pm_error_set(struct pm_error *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* pm_diag_add - append a diagnostic; never fails visibly (drops on ENOMEM) */
-void	pm_diag_add(struct pm_diags *, enum pm_severity, const char *file,
-	    unsigned line, unsigned col, const char *fmt, ...)
-	    __attribute__((format(printf, 6, 7)));
+void pm_diag_add(struct pm_diags *, enum pm_severity, const char *file,
+    unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* pm_diag_format - render one diagnostic into buf (see DESCRIPTION) */
-void	pm_diag_format(const struct pm_diag *, char *buf, size_t len);
+void pm_diag_format(const struct pm_diag *, char *buf, size_t len);
 
 /* pm_diags_errors - number of PM_ERROR entries */
-size_t	pm_diags_errors(const struct pm_diags *);
+size_t pm_diags_errors(const struct pm_diags *);
 
 /* pm_diags_free - release all entries; the struct may be reused */
-void	pm_diags_free(struct pm_diags *);
+void pm_diags_free(struct pm_diags *);
 
 struct pm_buf {
-	char   *s;			/* always NUL-terminated once used */
-	size_t	len;
-	size_t	cap;
+	char *s; /* always NUL-terminated once used */
+	size_t len;
+	size_t cap;
 };
 
-#define PM_BUF_INIT	{ NULL, 0, 0 }
+#define PM_BUF_INIT                                                            \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
-int	pm_buf_append(struct pm_buf *, const char *, size_t);
-int	pm_buf_puts(struct pm_buf *, const char *);
-int	pm_buf_putc(struct pm_buf *, int);
-int	pm_buf_printf(struct pm_buf *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
-void	pm_buf_reset(struct pm_buf *);	/* len = 0, keep storage */
-void	pm_buf_free(struct pm_buf *);
-char   *pm_buf_steal(struct pm_buf *);	/* return s (never NULL), reinit */
+int pm_buf_append(struct pm_buf *, const char *, size_t);
+int pm_buf_puts(struct pm_buf *, const char *);
+int pm_buf_putc(struct pm_buf *, int);
+int pm_buf_printf(struct pm_buf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+void pm_buf_reset(struct pm_buf *); /* len = 0, keep storage */
+void pm_buf_free(struct pm_buf *);
+char *pm_buf_steal(struct pm_buf *); /* return s (never NULL), reinit */
 
 /* pm_strdup - strdup that accepts NULL */
-char   *pm_strdup(const char *);
+char *pm_strdup(const char *);
 
 #endif
