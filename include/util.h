@@ -92,6 +92,9 @@ void pm_buf_reset(struct pm_buf *); /* len = 0, keep storage */
 void pm_buf_free(struct pm_buf *);
 char *pm_buf_steal(struct pm_buf *); /* return s (never NULL), reinit */
 
+/* pm_field_name_ok - s[0..len) is an RFC 5322 field name (ftext: 33..126 but ':') */
+int pm_field_name_ok(const char *s, size_t len);
+
 /* pm_strdup - strdup that accepts NULL */
 char *pm_strdup(const char *);
 

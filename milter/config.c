@@ -457,19 +457,6 @@ check_socket(const char *v)
 	return (NULL);
 }
 
-/* valid_field_name - printable ASCII 33..126 except ':', 1..64 */
-static int
-valid_field_name(const char *v)
-{
-	size_t i;
-
-	for (i = 0; v[i] != 0; i++)
-		if ((unsigned char)v[i] < 33 || (unsigned char)v[i] > 126 ||
-		    v[i] == ':')
-			return (0);
-	return (i > 0 && i <= 64);
-}
-
 /* check_string - NULL, or why value does not fit string key k */
 static const char *
 check_string(const struct config_key *k, char *v)
@@ -494,7 +481,7 @@ check_string(const struct config_key *k, char *v)
 			        "non-empty");
 		return (NULL);
 	case OFF(tls_header_name):
-		return (valid_field_name(v)
+		return ((strlen(v) <= 64 && pm_field_name_ok(v, strlen(v)))
 		        ? NULL
 		        : "expected a header field name: 1 to 64 printable "
 		          "characters without white space or \":\"");

@@ -125,7 +125,6 @@ static int engine_is_forged_tls(
     const struct engine_state *, const struct engine_header *);
 static void engine_scrub(struct pm_buf *, size_t);
 static long engine_field_name(const char *, size_t);
-static int engine_valid_name(const char *, size_t);
 static int engine_expand(
     struct engine_state *, const struct rule *, const char *, struct pm_buf *);
 static void engine_match_error(struct engine_state *, const struct rule *, int);
@@ -397,27 +396,11 @@ engine_scrub(struct pm_buf *b, size_t from)
 static long
 engine_field_name(const char *s, size_t len)
 {
-	size_t i;
+	const char *colon = memchr(s, ':', len);
 
-	for (i = 0; i < len && s[i] != ':'; i++)
-		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126)
-			return (-1);
-	if (i == 0 || i == len)
+	if (colon == NULL || !pm_field_name_ok(s, (size_t)(colon - s)))
 		return (-1);
-	return ((long)i);
-}
-
-/* engine_valid_name - a whole string that is a field name */
-static int
-engine_valid_name(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126 ||
-		    s[i] == ':')
-			return (0);
-	return (len > 0);
+	return ((long)(colon - s));
 }
 
 /* engine_expand - expand the rule's text with the captures of md */
@@ -857,7 +840,7 @@ engine_message_rules(struct engine_state *st)
 			continue;
 		}
 		nl = strlen(r->name);
-		if (!engine_valid_name(r->name, nl)) {
+		if (!pm_field_name_ok(r->name, nl)) {
 			pm_error_set(st->err,
 			    "%s:%u: \"%s\" is not a header "
 			    "name",

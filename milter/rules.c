@@ -781,8 +781,6 @@ rules_word_is(const char *w, size_t len, const char *lit)
 	return (strlen(lit) == len && strncasecmp(w, lit, len) == 0);
 }
 
-static int rules_valid_field_name(const char *, size_t);
-
 /* rules_parse_hc - one pcre_table(5) line: [!]/re/flags ACTION [text] */
 static void
 rules_parse_hc(struct rules_parser *p, unsigned line, const char *s)
@@ -872,7 +870,7 @@ rules_parse_hc(struct rules_parser *p, unsigned line, const char *s)
 	/* Static text (no $n): check it here, not on every message. */
 	if (need_text && maxref == 0 &&
 	    (text[strcspn(text, ":")] != ':' ||
-	        !rules_valid_field_name(text, strcspn(text, ":")))) {
+	        !pm_field_name_ok(text, strcspn(text, ":")))) {
 		rules_perr(p, PM_ERROR, line, (unsigned)(text - s) + 1,
 		    "%.*s text must be a header line \"Name: value\", "
 		    "got \"%.*s\"",
@@ -1505,21 +1503,6 @@ rules_native_action(const char *w, size_t len, enum rules_action *act)
 	return (-1);
 }
 
-/* rules_valid_field_name - RFC 5322 field name: printable, no colon */
-static int
-rules_valid_field_name(const char *w, size_t len)
-{
-	size_t i;
-
-	if (len == 0)
-		return (0);
-	for (i = 0; i < len; i++)
-		if ((unsigned char)w[i] < 33 || (unsigned char)w[i] > 126 ||
-		    w[i] == ':')
-			return (0);
-	return (1);
-}
-
 /*
  * rules_parse_native - ACTION HEADER [/re/flags] [with "TEXT"]
  * [when CONDITION] [OPTION ...]
@@ -1572,7 +1555,7 @@ rules_parse_native(struct rules_parser *p, unsigned line, const char *s)
 		goto out;
 	}
 	any = hwlen == 1 && hw[0] == '*';
-	if (!any && !rules_valid_field_name(hw, hwlen)) {
+	if (!any && !pm_field_name_ok(hw, hwlen)) {
 		rules_perr(p, PM_ERROR, line, (unsigned)lx.start + 1,
 		    "bad header name \"%.*s\" (printable characters without "
 		    "\":\", or \"*\" for any header)",

@@ -254,6 +254,19 @@ pm_buf_steal(struct pm_buf *b)
 	return (s);
 }
 
+/* pm_field_name_ok - at least one printable ASCII octet, no colon */
+int
+pm_field_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 33 || (unsigned char)s[i] > 126 ||
+		    s[i] == ':')
+			return (0);
+	return (len > 0);
+}
+
 /* pm_strdup - strdup that accepts NULL */
 char *
 pm_strdup(const char *s)

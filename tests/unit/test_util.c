@@ -15,6 +15,18 @@
 
 #include "util.h"
 
+START_TEST(field_name_is_printable_ascii_without_colon)
+{
+	ck_assert_int_eq(pm_field_name_ok("X-TLS-Info", 10), 1);
+	ck_assert_int_eq(pm_field_name_ok("X-TLS-Info: v", 10), 1);
+	ck_assert_int_eq(pm_field_name_ok("", 0), 0);
+	ck_assert_int_eq(pm_field_name_ok("X:Y", 3), 0);
+	ck_assert_int_eq(pm_field_name_ok("X Y", 3), 0);
+	ck_assert_int_eq(pm_field_name_ok("X\177", 2), 0);
+	ck_assert_int_eq(pm_field_name_ok("\303\244", 2), 0);
+}
+END_TEST
+
 START_TEST(error_set_formats_and_truncates)
 {
 	struct pm_error e;
@@ -207,6 +219,7 @@ util_suite(void)
 	tcase_add_test(tc, buf_steal_of_empty_gives_empty_string);
 	tcase_add_test(tc, buf_refuses_absurd_sizes);
 	tcase_add_test(tc, strdup_accepts_null);
+	tcase_add_test(tc, field_name_is_printable_ascii_without_colon);
 	suite_add_tcase(s, tc);
 	return (s);
 }
