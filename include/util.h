@@ -21,6 +21,19 @@
 /*	struct pm_buf is a bounded, growable byte string (Postfix's VSTRING
 /*	in small): it is always NUL-terminated, and every append reports
 /*	an allocation failure with -1 instead of aborting.
+/*
+/*	pm_grow() is the one growth rule for every vector of the tree:
+/*	it makes room for need elements of size bytes in *vp, doubling
+/*	the capacity (from 8), and fails with -1 on overflow or ENOMEM,
+/*	leaving the vector as it was.
+/*
+/*	pm_panic() is for broken invariants only: it writes "panic: "
+/*	and the message through the log sink and aborts. Recoverable
+/*	trouble (bad input, a match limit, ENOMEM) is a value, never a
+/*	panic. The pure core cannot log; the sink is how the daemon lets
+/*	a panic reach its log: pm_set_log_sink() installs a function that
+/*	receives the line (without a newline). The default sink writes
+/*	"privacy-milter: LINE" to standard error.
 /*--*/
 #ifndef PM_UTIL_H
 #define PM_UTIL_H
@@ -97,5 +110,20 @@ int pm_field_name_ok(const char *s, size_t len);
 
 /* pm_strdup - strdup that accepts NULL */
 char *pm_strdup(const char *);
+
+/* pm_lower_dup - lower-case (ASCII) copy of len bytes; NULL on ENOMEM */
+char *pm_lower_dup(const char *s, size_t len);
+
+/* pm_grow - room for need elements of size bytes in *vp (see DESCRIPTION) */
+int pm_grow(void *vp, size_t *cap, size_t need, size_t size);
+
+typedef void (*pm_log_sink_fn)(const char *line);
+
+/* pm_set_log_sink - where pm_panic() writes; NULL: standard error */
+void pm_set_log_sink(pm_log_sink_fn);
+
+/* pm_panic - a broken invariant: log "panic: MESSAGE", then abort() */
+void pm_panic(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
 
 #endif

@@ -16,10 +16,18 @@
 #include <syslog.h>
 
 #include "log.h"
+#include "util.h"
 
 static int log_stderr = 1;
 static atomic_int log_level = 1; /* set by the reload thread */
 static const char *log_ident = "privacy-milter";
+
+/* log_panic_sink - pm_panic() of the core logs here */
+static void
+log_panic_sink(const char *line)
+{
+	pm_log(LOG_CRIT, "%s", line);
+}
 
 /* pm_log_init - choose the destination */
 void
@@ -50,6 +58,7 @@ pm_log_init(const char *ident, int to_stderr, const char *facility)
 	log_stderr = to_stderr;
 	if (!to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, fac);
+	pm_set_log_sink(log_panic_sink);
 }
 
 /* pm_log_set_level - 0 errors .. 3 debug */

@@ -3,11 +3,11 @@
 /*	util 3
 /* SUMMARY
 /*	diagnostics, errors and growable strings
-/* SYNOPSIS
-/*	See include/util.h.
 /* DESCRIPTION
-/*	Small helpers that every module uses; see util.h for the contract.
+/*	The contract is in include/util.h. The log sink is a plain pointer:
+/*	the daemon sets it once at start-up, before any thread runs.
 /*--*/
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,17 +37,8 @@ pm_diag_add(struct pm_diags *d, enum pm_severity sev, const char *file,
 	va_list ap;
 	char msg[1024];
 
-	if (d == NULL)
+	if (d == NULL || pm_grow(&d->v, &d->cap, d->n + 1, sizeof(*d->v)) < 0)
 		return;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		struct pm_diag *v = realloc(d->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return;
-		d->v = v;
-		d->cap = cap;
-	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -272,4 +263,71 @@ char *
 pm_strdup(const char *s)
 {
 	return (s == NULL ? NULL : strdup(s));
+}
+
+/* pm_lower_dup - lower-case copy of len bytes */
+char *
+pm_lower_dup(const char *s, size_t len)
+{
+	char *d;
+	size_t i;
+
+	if ((d = malloc(len + 1)) == NULL)
+		return (NULL);
+	for (i = 0; i < len; i++)
+		d[i] = (char)tolower((unsigned char)s[i]);
+	d[len] = 0;
+	return (d);
+}
+
+/* pm_grow - room for need elements in the vector *vp of capacity *cap */
+int
+pm_grow(void *vp, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *v, *nv;
+
+	if (need <= *cap)
+		return (0);
+	for (ncap = *cap ? *cap : 8; ncap < need; ncap *= 2)
+		if (ncap > ((size_t)-1) / 2)
+			return (-1);
+	if (ncap > ((size_t)-1) / size)
+		return (-1);
+	memcpy(&v, vp, sizeof(v));
+	if ((nv = realloc(v, ncap * size)) == NULL)
+		return (-1);
+	memcpy(vp, &nv, sizeof(nv));
+	*cap = ncap;
+	return (0);
+}
+
+static pm_log_sink_fn pm_sink;
+
+/* pm_set_log_sink - install the function pm_panic() writes through */
+void
+pm_set_log_sink(pm_log_sink_fn fn)
+{
+	pm_sink = fn;
+}
+
+/* pm_panic - log "panic: MESSAGE" through the sink and abort */
+void
+pm_panic(const char *fmt, ...)
+{
+	static int panicking;
+	char line[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "panic: ");
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	/* A panic inside the sink must not recurse. */
+	if (pm_sink != NULL && !panicking++)
+		pm_sink(line);
+	else
+		fprintf(stderr, "privacy-milter: %s\n", line);
+	abort();
 }

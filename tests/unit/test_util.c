@@ -10,8 +10,11 @@
 /*	growable string.
 /*--*/
 #include <check.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unistd.h>
 
 #include "util.h"
 
@@ -203,6 +206,59 @@ START_TEST(strdup_accepts_null)
 }
 END_TEST
 
+START_TEST(grow_doubles_and_keeps_contents)
+{
+	int *v = NULL;
+	size_t cap = 0, i;
+
+	ck_assert_int_eq(pm_grow(&v, &cap, 1, sizeof(*v)), 0);
+	ck_assert_uint_eq(cap, 8);
+	for (i = 0; i < 8; i++)
+		v[i] = (int)i;
+	ck_assert_int_eq(pm_grow(&v, &cap, 8, sizeof(*v)), 0);
+	ck_assert_uint_eq(cap, 8);
+	ck_assert_int_eq(pm_grow(&v, &cap, 9, sizeof(*v)), 0);
+	ck_assert_uint_eq(cap, 16);
+	ck_assert_int_eq(pm_grow(&v, &cap, 100, sizeof(*v)), 0);
+	ck_assert_uint_eq(cap, 128);
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(v[i], (int)i);
+	ck_assert_int_eq(pm_grow(&v, &cap, (size_t)-1 / 2, sizeof(*v)), -1);
+	ck_assert_uint_eq(cap, 128);
+	free(v);
+}
+END_TEST
+
+/* panic_sink - exit 42 when the line is the expected panic line */
+static void
+panic_sink(const char *line)
+{
+	_exit(strcmp(line, "panic: broken invariant 7") == 0 ? 42 : 1);
+}
+
+START_TEST(panic_writes_through_the_sink)
+{
+	pm_set_log_sink(panic_sink);
+	pm_panic("broken invariant %d", 7);
+}
+END_TEST
+
+START_TEST(panic_aborts)
+{
+	pm_set_log_sink(NULL);
+	pm_panic("broken invariant");
+}
+END_TEST
+
+START_TEST(lower_dup_copies_len_bytes)
+{
+	char *s = pm_lower_dup("X-TLS-Info: V", 10);
+
+	ck_assert_str_eq(s, "x-tls-info");
+	free(s);
+}
+END_TEST
+
 /* util_suite - all tests */
 static Suite *
 util_suite(void)
@@ -220,6 +276,10 @@ util_suite(void)
 	tcase_add_test(tc, buf_refuses_absurd_sizes);
 	tcase_add_test(tc, strdup_accepts_null);
 	tcase_add_test(tc, field_name_is_printable_ascii_without_colon);
+	tcase_add_test(tc, grow_doubles_and_keeps_contents);
+	tcase_add_test(tc, lower_dup_copies_len_bytes);
+	tcase_add_exit_test(tc, panic_writes_through_the_sink, 42);
+	tcase_add_test_raise_signal(tc, panic_aborts, SIGABRT);
 	suite_add_tcase(s, tc);
 	return (s);
 }
