@@ -4,7 +4,7 @@
 # usage: postfix-oracle.sh [--srcdir DIR] [--builddir DIR] [TABLE]
 #
 # Postfix is the oracle for header_checks compatibility: every header of
-# every message in tests/data is looked up one at a time with
+# every message of tests/golden/cases is looked up one at a time with
 #
 #     postmap -hmq - pcre:TABLE
 #
@@ -14,7 +14,7 @@
 # the header unchanged, byte for byte. A replaced header must be byte for
 # byte what Postfix writes too: the milter keeps a fold a capture carries
 # as Postfix does, and re-folds only a line longer than 78 octets, which
-# no replaced header in tests/data has. TABLE defaults to
+# no replaced header in those messages has. TABLE defaults to
 # rules/postfix-own-received.pcre. Exit 77 (skipped) without postmap or
 # Postfix's pcre map type.
 
@@ -66,7 +66,7 @@ fi
 n=0
 fail=0
 same=0
-for eml in tests/data/*.eml; do
+for eml in tests/golden/cases/*/message.eml; do
 	# One file per logical header (LF line ends; header section only).
 	rm -f "$tmp"/h.[0-9]*
 	tr -d '\r' < "$eml" | awk -v dir="$tmp" '

@@ -3,20 +3,27 @@
 #
 # usage: run.sh [--srcdir DIR] [--builddir DIR] [--update] [CASE...]
 #
-# For each tests/data/CASE.eml (all of them when no CASE is named) run
+# A case is a directory tests/golden/cases/CASE holding
+#
+#     message.eml   the message, as the MTA would pass it on;
+#     args          the command-line arguments, one per line: "#" comments
+#                   and empty lines skipped; "--hide-first-received" and
+#                   "-o Key=value" are passed as they are, every other line
+#                   NAME=VALUE is passed as --macro NAME=VALUE;
+#     out           what standard output must be, byte for byte;
+#     err           what standard error must be, followed by "[exit N]".
+#
+# Every directory there is a case: adding a case is adding a directory
+# (make dist ships the whole of tests/golden/cases). For each CASE (all of
+# them when no CASE is named) run
 #
 #     privacy-milter -c tests/golden/test.conf -o RulesFile=rules/default.rules \
-#         --test-message tests/data/CASE.eml ARGS
+#         --test-message tests/golden/cases/CASE/message.eml ARGS
 #
-# from the top source directory, where ARGS come from CASE.args: one per
-# line, "#" comments and empty lines skipped; "--hide-first-received" and
-# "-o Key=value" are passed as they are, every other line NAME=VALUE is
-# passed as --macro NAME=VALUE. Standard output must equal
-# tests/golden/CASE.out byte for byte; standard error followed by a line
-# "[exit N]" must equal tests/golden/CASE.err. One line per case, then a
-# summary; exit 1 when any case differs. --update rewrites the expected
-# files from the current output (review the diff before committing it:
-# the expected files are the specification).
+# from the top source directory. One line per case, then a summary; exit 1
+# when any case differs. --update rewrites out and err from the current
+# output (review the diff before committing it: the expected files are the
+# specification; a new case starts with --update CASE).
 #
 # srcdir and builddir default to $top_srcdir/$top_builddir from the
 # environment, else to the directories around this script (in-tree build).
@@ -51,19 +58,19 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 if [ $# -eq 0 ]; then
 	set --
-	for f in "$srcdir"/tests/data/*.eml; do
-		n=$(basename "$f" .eml)
-		set -- "$@" "$n"
+	for d in "$srcdir"/tests/golden/cases/*/; do
+		[ -f "$d/message.eml" ] || continue
+		set -- "$@" "$(basename "$d")"
 	done
 fi
 
 pass=0
 fail=0
 for name in "$@"; do
-	eml=tests/data/$name.eml
-	args=$srcdir/tests/data/$name.args
-	exp_out=$srcdir/tests/golden/$name.out
-	exp_err=$srcdir/tests/golden/$name.err
+	eml=tests/golden/cases/$name/message.eml
+	args=$srcdir/tests/golden/cases/$name/args
+	exp_out=$srcdir/tests/golden/cases/$name/out
+	exp_err=$srcdir/tests/golden/cases/$name/err
 
 	# Build the argument list from the .args file.
 	set --
