@@ -8,7 +8,12 @@ UNIT_TESTS = \
 	tests/unit/test_tls \
 	tests/unit/test_pseudonym \
 	tests/unit/test_config \
-	tests/unit/test_testmsg
+	tests/unit/test_testmsg \
+	tests/unit/test_cidr \
+	tests/unit/test_template \
+	tests/unit/test_fold \
+	tests/unit/test_edits \
+	tests/unit/test_msgparse
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
@@ -30,6 +35,19 @@ tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(UNIT_LDADD)
 tests_unit_test_testmsg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_testmsg_LDADD = $(UNIT_LDADD)
+UNIT_HELPERS = tests/unit/unit.c tests/unit/unit.h
+tests_unit_test_cidr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cidr_LDADD = $(UNIT_LDADD)
+tests_unit_test_template_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_template_LDADD = $(UNIT_LDADD)
+tests_unit_test_fold_SOURCES = tests/unit/test_fold.c $(UNIT_HELPERS)
+tests_unit_test_fold_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fold_LDADD = $(UNIT_LDADD)
+tests_unit_test_edits_SOURCES = tests/unit/test_edits.c $(UNIT_HELPERS)
+tests_unit_test_edits_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_edits_LDADD = $(UNIT_LDADD)
+tests_unit_test_msgparse_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_msgparse_LDADD = $(UNIT_LDADD)
 endif
 
 # rules.c against Postfix itself: rules_oracle answers what

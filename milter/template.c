@@ -1,0 +1,217 @@
+/*++
+/* NAME
+/*	template 3
+/* SUMMARY
+/*	replacement text with $n references, parsed once when rules load
+/* DESCRIPTION
+/*	The contract is in include/template.h. A parsed template is a list
+/*	of pieces: a run of literal text (in lit, with $$ already turned
+/*	into $) followed by at most one capture reference. The scanner is
+/*	template_ref(), the only code in the tree that reads $ syntax.
+/*--*/
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "template.h"
+
+/* One literal run and the reference after it (ref 0: none). */
+struct template_piece {
+	size_t off; /* into lit */
+	size_t len;
+	unsigned ref;
+};
+
+struct template
+{
+	char *src; /* as given */
+	char *lit; /* the literal runs, one after another */
+	struct template_piece *piece;
+	size_t npiece;
+	size_t cap;
+	unsigned maxref;
+};
+
+/*
+ * template_ref - the reference that starts at p[0] == '$'
+ *
+ * Sets *end past it and returns the number, or 0 for "$$"; -1 with why for
+ * anything else.
+ */
+static long
+template_ref(const char *p, const char **end, char *why, size_t whylen)
+{
+	const char *name, *e;
+	char open, close;
+	size_t len, i;
+	unsigned long n;
+	int level;
+
+	if (p[1] == '$') {
+		*end = p + 2;
+		return (0);
+	}
+	if (p[1] == '{' || p[1] == '(') {
+		open = p[1];
+		close = open == '{' ? '}' : ')';
+		name = p + 2;
+		for (e = name, level = 1; *e; e++) {
+			if (*e == open)
+				level++;
+			else if (*e == close && --level == 0)
+				break;
+		}
+		if (*e == 0) {
+			snprintf(why, whylen,
+			    "missing \"%c\" after \"$%c\" in the text", close,
+			    open);
+			return (-1);
+		}
+		len = (size_t)(e - name);
+		*end = e + 1;
+	} else {
+		name = p + 1;
+		for (e = name; isalnum((unsigned char)*e) || *e == '_'; e++)
+			;
+		len = (size_t)(e - name);
+		*end = e;
+	}
+	if (len == 0) {
+		snprintf(why, whylen,
+		    "\"$\" without a capture number in the text (write $$ for a literal $)");
+		return (-1);
+	}
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)name[i]))
+			break;
+	if (i < len) {
+		snprintf(why, whylen,
+		    "\"$%.*s\" is not a capture number (use $1..$9 or ${n}; $$ for a literal $)",
+		    (int)(len > 40 ? 40 : len), name);
+		return (-1);
+	}
+	n = len > 3 ? TEMPLATE_MAX_REF + 1 : strtoul(name, NULL, 10);
+	if (n < 1 || n > TEMPLATE_MAX_REF) {
+		snprintf(why, whylen,
+		    "capture number \"%.*s\" is out of range (1 to %d)",
+		    (int)(len > 40 ? 40 : len), name, TEMPLATE_MAX_REF);
+		return (-1);
+	}
+	return ((long)n);
+}
+
+/* template_add - close the literal run lit[off..len) with reference ref */
+static int
+template_add(struct template *t, size_t off, size_t len, unsigned ref)
+{
+	if (pm_grow(&t->piece, &t->cap, t->npiece + 1, sizeof(*t->piece)) < 0)
+		return (-1);
+	t->piece[t->npiece].off = off;
+	t->piece[t->npiece].len = len - off;
+	t->piece[t->npiece].ref = ref;
+	t->npiece++;
+	if (ref > t->maxref)
+		t->maxref = ref;
+	return (0);
+}
+
+/* template_parse - scan text once into pieces */
+int
+template_parse(const char *text, struct template **tp, char *why, size_t whylen)
+{
+	struct pm_buf lit = PM_BUF_INIT;
+	struct template *t;
+	const char *p, *run, *end;
+	size_t off = 0;
+	long ref;
+
+	*tp = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->src = strdup(text)) == NULL || pm_buf_append(&lit, "", 0) < 0)
+		goto nomem;
+	for (p = run = text; *p != 0; p = end) {
+		if (*p != '$') {
+			end = p + 1;
+			continue;
+		}
+		if ((ref = template_ref(p, &end, why, whylen)) < 0)
+			goto fail;
+		if (pm_buf_append(&lit, run, (size_t)(p - run)) < 0)
+			goto nomem;
+		run = end;
+		if (ref == 0) { /* "$$" */
+			if (pm_buf_putc(&lit, '$') < 0)
+				goto nomem;
+			continue;
+		}
+		if (template_add(t, off, lit.len, (unsigned)ref) < 0)
+			goto nomem;
+		off = lit.len;
+	}
+	if (pm_buf_puts(&lit, run) < 0 || template_add(t, off, lit.len, 0) < 0)
+		goto nomem;
+	t->lit = pm_buf_steal(&lit);
+	*tp = t;
+	return (0);
+
+nomem:
+	snprintf(why, whylen, "out of memory");
+fail:
+	pm_buf_free(&lit);
+	template_free(t);
+	return (-1);
+}
+
+/* template_free - release a template; NULL is fine */
+void
+template_free(struct template *t)
+{
+	if (t == NULL)
+		return;
+	free(t->src);
+	free(t->lit);
+	free(t->piece);
+	free(t);
+}
+
+/* template_source - the text as given */
+const char *
+template_source(const struct template *t)
+{
+	return (t->src);
+}
+
+/* template_max_ref - the largest reference, 0 for none */
+unsigned
+template_max_ref(const struct template *t)
+{
+	return (t->maxref);
+}
+
+/* template_expand - append the expansion with the captures of subject */
+int
+template_expand(const struct template *t, const char *subject,
+    const PCRE2_SIZE *ovector, uint32_t npairs, struct pm_buf *out)
+{
+	const struct template_piece *pc;
+	size_t i;
+	unsigned n;
+
+	if (pm_buf_append(out, "", 0) < 0)
+		return (-1);
+	for (i = 0; t != NULL && i < t->npiece; i++) {
+		pc = &t->piece[i];
+		if (pm_buf_append(out, t->lit + pc->off, pc->len) < 0)
+			return (-1);
+		n = pc->ref;
+		if (n == 0 || ovector == NULL || subject == NULL ||
+		    n >= npairs || ovector[2 * n] == PCRE2_UNSET ||
+		    ovector[2 * n + 1] < ovector[2 * n])
+			continue;
+		if (pm_buf_append(out, subject + ovector[2 * n],
+		        ovector[2 * n + 1] - ovector[2 * n]) < 0)
+			return (-1);
+	}
+	return (0);
+}
