@@ -8,7 +8,7 @@
 /*	engine-bench -g N [-x]
 /* DESCRIPTION
 /*	engine-bench runs the pure engine (engine_run() and
-/*	engine_milter_ops(), what the milter does at end of message) on the
+/*	edits_milter_ops(), what the milter does at end of message) on the
 /*	benchmark message (bench/benchmsg.h, 20 headers) in a session of an
 /*	authenticated TLS submission, in one thread, for SECONDS (default 2)
 /*	per figure, and prints one line of key=value pairs per figure:
@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "edits.h"
 #include "engine.h"
 #include "rules.h"
 #include "session.h"
@@ -182,12 +183,12 @@ eb_load(const char *name, const char *text, size_t len, int jit, double *ms)
 	return (rs);
 }
 
-/* eb_one - one message: engine_run and engine_milter_ops; -1 on error */
+/* eb_one - one message: engine_run and edits_milter_ops; -1 on error */
 static int
 eb_one(const struct engine_params *ep, size_t *nedits)
 {
 	struct engine_result res;
-	struct engine_mop *ops = NULL;
+	struct edits_mop *ops = NULL;
 	struct pm_error err;
 	size_t nops = 0;
 
@@ -196,10 +197,10 @@ eb_one(const struct engine_params *ep, size_t *nedits)
 		fprintf(stderr, "engine-bench: %s\n", err.text);
 		return (-1);
 	}
-	if (engine_milter_ops(eb_hdrs, BENCH_NHEADERS, &res, 1, &ops, &nops) <
-	    0) {
+	if (edits_milter_ops(
+	        eb_hdrs, BENCH_NHEADERS, &res, 1, &ops, &nops, &err) < 0) {
 		engine_result_free(&res);
-		fprintf(stderr, "engine-bench: engine_milter_ops failed\n");
+		fprintf(stderr, "engine-bench: %s\n", err.text);
 		return (-1);
 	}
 	*nedits = res.nedits;

@@ -5,43 +5,94 @@
 /*	rules files: Postfix pcre header_checks lines and native rules
 /* SYNOPSIS
 /*	#include "rules.h"
+/*
+/*	struct ruleset *rules_load(files, nfiles, opts, diags)
+/*	struct ruleset *rules_load_string(name, text, len, opts, diags)
+/*	void	rules_ref(rs), rules_unref(rs)
+/*	size_t	rules_count(rs)
+/*	const struct rule *rules_get(rs, seq)
+/*	size_t	rules_for_header(rs, name, namelen, &seqs)
+/*	size_t	rules_for_any_header(rs, &seqs)
+/*	size_t	rules_message_rules(rs, &seqs)
+/*	const struct rules_options *rules_opts(rs)
+/*	const struct match_ctx *rules_match_ctx(rs)
+/*	uint32_t rules_max_captures(rs)
+/*	int	rules_match(rs, rule, line, linelen, value, valuelen,
+/*		    session, md, err)
 /* DESCRIPTION
 /*	rules_load() parses one or more rules files, in order, into one
-/*	immutable, reference-counted struct ruleset. A file may mix
+/*	immutable, reference-counted struct ruleset; rules_load_string()
+/*	parses text as if read from a file named name. A file may mix
 /*	Postfix pcre header_checks lines (pcre_table(5): "/re/flags ACTION",
-/*	"!/re/", "if /re/" ... "endif") and native rules ("ACTION HEADER
-/*	[/re/flags] [with "TEXT"] [when CONDITION] [OPTION ...]"); the
-/*	syntax is specified in privacy-milter.rules(5).
+/*	"!/re/", "if /re/" ... "endif"; parsed by rules_hc.c) and native
+/*	rules ("ACTION HEADER [/re/flags] [with "TEXT"] [when CONDITION]
+/*	[OPTION ...]"; parsed by rules_native.c); the language is specified
+/*	in privacy-milter.rules(5). Logical lines are read the way Postfix's
+/*	readlline() does: a line that starts with white space continues the
+/*	previous one; blank lines and lines whose first non-blank character
+/*	is '#' are skipped, also between continued lines. A line that starts
+/*	with a letter or digit is "if", "endif" (any case, as in Postfix) or
+/*	a native rule; any other line is a header_checks line.
 /*
-/*	Problems go to the diags list, each with file:line. Header_checks
-/*	actions that make no sense in a milter (REJECT, DISCARD, HOLD,
-/*	FILTER, REDIRECT, BCC, ...) are skipped with a warning, or are
-/*	errors when opts->strict is set. rules_load() returns NULL when
-/*	any error was reported.
+/*	Patterns are compiled by match_compile() with the pcre_table(5)
+/*	defaults (caseless and dotall on; each flag letter toggles), and
+/*	JIT-compiled when opts->jit is set. Replacement texts are parsed
+/*	once, into templates (template.h).
 /*
-/*	Evaluation order is file order (rule->seq). For fast dispatch each
-/*	rule records the literal header name it can only ever match
-/*	(rule->header, lower case), or NULL when it may match any header.
-/*	rules_for_header() returns, in evaluation order, the seqs of rules
-/*	whose rule->header equals the name; rules_for_any_header() those
-/*	with rule->header == NULL. The engine merges the two lists.
+/*	Evaluation order is file order (rule->seq). For dispatch each rule
+/*	records the literal header name it can only ever match
+/*	(rule->header, lower case), or NULL when it may match any header:
+/*	for header_checks lines the name of a pattern of the form "^Name:",
+/*	only when nothing in the pattern or its flags could make it match
+/*	another header, else that of an enclosing non-negated "if" of that
+/*	form. rules_for_header() returns, in evaluation order, the seqs of
+/*	the rules whose rule->header equals name (any case);
+/*	rules_for_any_header() those with rule->header NULL;
+/*	rules_message_rules() the message-level rules (RULES_ADD), which
+/*	are in neither list. The engine merges the first two.
 /*
-/*	rules_cond_eval() evaluates a native rule's condition against the
-/*	session. rules_expand() expands $1..$9, ${n}, $(n) and $$ in an
-/*	action text with the captures of a match.
+/*	rules_count() and rules_get() give the rules by seq (NULL out of
+/*	range). rules_opts() returns the options the set was built with,
+/*	rules_match_ctx() its PCRE2 match context (limits) for every match,
+/*	rules_max_captures() the largest capture count of its patterns
+/*	(match data for the set needs that plus one pairs).
+/*
+/*	rules_match() is the one question asked of a rule: do its
+/*	condition, its "if" guards (matched against line, "Name:value")
+/*	and its pattern (against line for header_checks rules, value for
+/*	native rules) all hold? 1 yes, 0 no, -1 on a match error. md must
+/*	hold rules_max_captures()+1 pairs; on 1 it holds the captures of
+/*	the rule's own pattern (none for a negated pattern or a rule
+/*	without one).
 /*
 /*	A ruleset is shared by threads once built: nothing in it changes
-/*	but the reference count. rules_ref()/rules_unref() are atomic.
+/*	but the reference count. rules_ref()/rules_unref() are atomic;
+/*	the last rules_unref() frees it; NULL is accepted.
+/*
+/*	Decisions beyond Postfix: lines Postfix would skip with a warning
+/*	are errors (a skipped scrubbing rule means unscrubbed mail), but
+/*	for actions a milter cannot do (REJECT, DISCARD, HOLD, FILTER,
+/*	REDIRECT, BCC, 4NN/5NN replies, ...: a warning, or an error with
+/*	opts->strict) and the obsolete X flag; a CIDR with host bits set
+/*	beyond its prefix is an error, as in Postfix cidr tables;
+/*	"sender-domain .dom" matches dom and its subdomains.
+/* DIAGNOSTICS
+/*	rules_load() and rules_load_string() return NULL when any error was
+/*	reported. Every problem goes to diags with file:line (and a column
+/*	when it helps); all problems of a file are reported, up to 100
+/*	errors per file. rules_match() fills err as match_exec() does,
+/*	naming the file:line of the rule or of the "if" whose pattern
+/*	failed.
 /*--*/
 #ifndef PM_RULES_H
 #define PM_RULES_H
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "match.h"
 #include "session.h"
+#include "template.h"
 #include "util.h"
 
 enum rules_action {
@@ -49,9 +100,9 @@ enum rules_action {
 	RULES_REPLACE_LINE, /* REPLACE text: whole "Name: value" line */
 	RULES_REPLACE_VALUE, /* native replace: new value, same name */
 	RULES_PREPEND, /* PREPEND text: insert "Name: value" above */
-	RULES_REDACT, /* every match in the value -> text */
-	RULES_PSEUDONYMIZE, /* every match in the value -> keyed token */
-	RULES_ADD, /* message level: add "name: text" at the end */
+	RULES_REDACT, /* native: every match in the value -> text */
+	RULES_PSEUDONYMIZE, /* native: every match in the value -> token */
+	RULES_ADD, /* native, message level: add "name: text" at the end */
 	RULES_LOG, /* WARN, INFO, native log */
 	RULES_STOP, /* DUNNO, OK, native keep */
 };
@@ -66,58 +117,29 @@ enum rules_subject {
 #define RULES_F_LOGONLY (1u << 1) /* log the edit, do not make it */
 #define RULES_F_FORCE (1u << 2) /* edit even DKIM-signed headers */
 
-/* One pattern with its negation (header_checks "!/re/"). */
-struct rules_pattern {
-	pcre2_code *re;
-	int negate;
-	uint32_t ncapture; /* capture groups in re */
-};
-
-struct rules_cidr {
-	int family; /* AF_INET or AF_INET6 */
-	unsigned char addr[16];
-	unsigned prefix;
-};
-
-enum rules_cond_kind {
-	RULES_C_AND,
-	RULES_C_OR,
-	RULES_C_NOT,
-	RULES_C_AUTHENTICATED,
-	RULES_C_LOCAL,
-	RULES_C_TLS,
-	RULES_C_SERVICE, /* {daemon_name} in names */
-	RULES_C_PORT, /* {daemon_port} in names */
-	RULES_C_CLIENT, /* client address in cidrs */
-	RULES_C_LOGIN, /* {auth_authen} in names, or re */
-	RULES_C_SENDER_DOMAIN, /* sender domain in names (".dom": subdomains) */
-};
-
-struct rules_cond {
-	enum rules_cond_kind kind;
-	struct rules_cond *a, *b; /* AND/OR: a, b; NOT: a */
-	char **names;
-	size_t nnames;
-	struct rules_cidr *cidrs;
-	size_t ncidrs;
-	pcre2_code *re; /* LOGIN /re/ */
+/* An "if /re/" block; the rules inside point at it. */
+struct rules_guard {
+	struct match_pattern pat; /* matched against "Name:value" */
+	const char *file;
+	unsigned line;
+	char *header; /* dispatch name of the guard, or NULL */
 };
 
 struct rule {
 	unsigned seq; /* evaluation order, 0-based */
 	const char *file; /* owned by the ruleset */
 	unsigned line;
-	char *id; /* "file:line", for logs */
 	enum rules_subject subject;
 	char *header; /* lower-case dispatch name, NULL: any */
 	char *name; /* native: header name as written */
-	struct rules_pattern pat; /* pat.re NULL: matches every header */
-	const struct rules_pattern **guards; /* enclosing "if" patterns */
+	struct match_pattern pat; /* pat.re NULL: matches every header */
+	const struct rules_guard *
+	    *guards; /* enclosing "if"s, outermost first */
 	size_t nguards;
-	struct rules_cond *when; /* NULL: always */
+	struct match_cond *when; /* NULL: always */
 	enum rules_action action;
 	char *action_word; /* as written: "IGNORE", "redact", ... */
-	char *text; /* action text template, may hold $n */
+	struct template *text; /* NULL: none */
 	unsigned flags; /* RULES_F_* */
 };
 
@@ -130,56 +152,25 @@ struct rules_options {
 
 struct ruleset;
 
-/* rules_load - parse files in order; NULL on error (see diags) */
 struct ruleset *rules_load(const char *const *files, size_t nfiles,
     const struct rules_options *, struct pm_diags *);
-
-/* rules_load_string - parse text as if read from a file named name */
 struct ruleset *rules_load_string(const char *name, const char *text,
     size_t len, const struct rules_options *, struct pm_diags *);
-
 void rules_ref(struct ruleset *);
-void rules_unref(struct ruleset *); /* frees at zero; NULL is fine */
+void rules_unref(struct ruleset *);
 
 size_t rules_count(const struct ruleset *);
 const struct rule *rules_get(const struct ruleset *, unsigned seq);
-
-/* rules_for_header - seqs of rules dispatched on this name (any case) */
 size_t rules_for_header(const struct ruleset *, const char *name,
     size_t namelen, const unsigned **seqs);
-
-/* rules_for_any_header - seqs of rules with rule->header == NULL */
 size_t rules_for_any_header(const struct ruleset *, const unsigned **seqs);
-
-/* rules_message_rules - seqs of message-level rules (RULES_ADD) */
 size_t rules_message_rules(const struct ruleset *, const unsigned **seqs);
-
-/* rules_opts - the options the ruleset was built with */
 const struct rules_options *rules_opts(const struct ruleset *);
-
-/* rules_match_context - match context with the limits; use it for every match */
-pcre2_match_context *rules_match_context(const struct ruleset *);
-
-/* rules_max_captures - largest capture count of any pattern (for match data) */
+const struct match_ctx *rules_match_ctx(const struct ruleset *);
 uint32_t rules_max_captures(const struct ruleset *);
 
-/*
- * rules_match - 1 if the rule's guards, pattern and condition all match,
- * 0 if not, -1 on a match limit or other error (err names file:line).
- * line is "Name:value" (what header_checks patterns see), value the value
- * alone (what native patterns see). md must hold rules_max_captures()+1
- * pairs; on 1 it holds the captures of the rule's own pattern against its
- * subject (none for a negated pattern or a rule without pattern).
- */
 int rules_match(const struct ruleset *, const struct rule *, const char *line,
     size_t linelen, const char *value, size_t valuelen,
     const struct pm_session *, pcre2_match_data *md, struct pm_error *err);
-
-/* rules_cond_eval - 1 if the condition holds (NULL holds) */
-int rules_cond_eval(const struct rules_cond *, const struct pm_session *);
-
-/* rules_expand - expand $n in text with captures of subject; -1: ENOMEM */
-int rules_expand(const char *text, const char *subject,
-    const PCRE2_SIZE *ovector, uint32_t npairs, struct pm_buf *out);
 
 #endif

@@ -47,7 +47,7 @@
 /*	reads the queue id {i}, takes a reference to the current snapshot
 /*	under the lock the reload swaps under, builds the engine parameters
 /*	with snapshot_engine_params() (shared with --test-message), runs
-/*	engine_run() once and applies engine_milter_ops() with
+/*	engine_run() once and applies edits_milter_ops() with
 /*	smfi_chgheader(), smfi_insheader() and smfi_addheader(). With
 /*	DryRun the edits are logged, not made. One log line per message
 /*	(LOG_INFO): queue id, edit counts, rule ids (file:line: every
@@ -96,6 +96,7 @@
 #include <unistd.h>
 
 #include "callbacks.h"
+#include "edits.h"
 #include "engine.h"
 #include "log.h"
 #include "params.h"
@@ -645,7 +646,7 @@ cb_log_notes(const char *qid, const struct engine_header *h, size_t nh,
 
 /* cb_apply - make the MTA calls; -1 when the MTA refused one */
 static int
-cb_apply(SMFICTX *ctx, const char *qid, const struct engine_mop *ops,
+cb_apply(SMFICTX *ctx, const char *qid, const struct edits_mop *ops,
     size_t nops, int dry_run)
 {
 	static const char *const what[] = {"change", "insert", "add"};
@@ -653,11 +654,11 @@ cb_apply(SMFICTX *ctx, const char *qid, const struct engine_mop *ops,
 	int r = MI_SUCCESS;
 
 	for (i = 0; i < nops; i++) {
-		const struct engine_mop *op = &ops[i];
+		const struct edits_mop *op = &ops[i];
 
 		if (dry_run) {
 			pm_log(LOG_INFO, "%s: dry-run: would %s %s #%d", qid,
-			    op->kind == ENGINE_MOP_CHGHEADER &&
+			    op->kind == EDITS_MOP_CHGHEADER &&
 			            op->value == NULL
 			        ? "remove"
 			        : what[op->kind],
@@ -665,15 +666,15 @@ cb_apply(SMFICTX *ctx, const char *qid, const struct engine_mop *ops,
 			continue;
 		}
 		switch (op->kind) {
-		case ENGINE_MOP_CHGHEADER:
+		case EDITS_MOP_CHGHEADER:
 			r = smfi_chgheader(ctx, (char *)op->name, op->index,
 			    (char *)op->value);
 			break;
-		case ENGINE_MOP_INSHEADER:
+		case EDITS_MOP_INSHEADER:
 			r = smfi_insheader(ctx, op->index, (char *)op->name,
 			    (char *)op->value);
 			break;
-		case ENGINE_MOP_ADDHEADER:
+		case EDITS_MOP_ADDHEADER:
 			r = smfi_addheader(
 			    ctx, (char *)op->name, (char *)op->value);
 			break;
@@ -696,7 +697,7 @@ cb_eom(SMFICTX *ctx)
 	struct engine_header *h = NULL;
 	struct engine_params ep;
 	struct engine_result res;
-	struct engine_mop *ops = NULL;
+	struct edits_mop *ops = NULL;
 	struct pm_error err;
 	size_t nops = 0, i;
 	const char *qid;
@@ -744,9 +745,9 @@ cb_eom(SMFICTX *ctx)
 		goto done;
 	}
 	ran = 1;
-	if (engine_milter_ops(h, c->nhdrs, &res, snap->conf->hidden_headers,
-	        &ops, &nops) < 0) {
-		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
+	if (edits_milter_ops(h, c->nhdrs, &res, snap->conf->hidden_headers,
+	        &ops, &nops, &err) < 0) {
+		rc = cb_fail(ctx, snap->conf, qid, err.text);
 		goto done;
 	}
 	cb_log_notes(qid, h, c->nhdrs, &res);

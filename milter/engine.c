@@ -3,86 +3,24 @@
 /*	engine 3
 /* SUMMARY
 /*	pure header rewriting: (ruleset, session, headers) -> edits
-/* SYNOPSIS
-/*	#include "engine.h"
-/*
-/*	int	engine_run(params, headers, nheaders, result, err)
-/*	const struct engine_params *params;
-/*	const struct engine_header *headers;
-/*	size_t	nheaders;
-/*	struct engine_result *result;
-/*	struct pm_error *err;
-/*
-/*	void	engine_result_free(result)
-/*
-/*	int	engine_milter_ops(headers, nheaders, result, hidden, ops, nops)
-/*
-/*	int	engine_apply(headers, nheaders, result, out, nout)
-/*
-/*	int	engine_safe_value(namelen, value, len, out)
 /* DESCRIPTION
-/*	engine_run() computes the edits for one message (see engine.h for
-/*	the contract). It is a pure function: no libmilter, no logging, no
-/*	global state. Each call allocates its own pcre2_match_data, sized
-/*	for the largest capture count of the ruleset, and matches with the
-/*	ruleset's match context (limits), so threads may share a ruleset.
-/*
-/*	Order of work: DKIM-Signature h= tags are collected; the TLS header
-/*	is inserted (first insert above header 0) and forged copies of it
-/*	are deleted before any rule sees them; each other header goes
-/*	through its candidate rules (dispatch list merged with the
-/*	name-less rules, by seq); then the message-level RULES_ADD rules.
-/*
-/*	engine_milter_ops() translates edits into libmilter calls;
-/*	engine_apply() computes the header list the edits produce.
-/*
-/*	engine_safe_value() makes a new value safe to hand to the MTA and
-/*	re-folds it; every value the engine creates goes through it.
-/* DECISIONS
-/*	A REPLACE text naming another header deletes this one and inserts
-/*	the new one above it; that ends evaluation like a removal. A
-/*	change whose final value equals the original is no edit. A
-/*	log-only rule leaves the header as it was and ends evaluation
-/*	unless it has "continue". A DKIM skip ends evaluation and keeps
-/*	what forced rules already did. Forged copies of our TLS header are
-/*	deleted even when DKIM-signed: a signature vouches for the
-/*	sender's text, not for our authserv-id. redact and pseudonymize
-/*	substitute every match as Perl's s///g does, empty matches
-/*	included. An edit names every rule whose work its value carries
-/*	(a continue chain), not only the last: an admin must see which
-/*	rule removed what; a rewrite that changed nothing is not named.
-/* SECURITY
-/*	A header value must never gain a line break the engine did not
-/*	make itself: a CR or LF copied from a capture or from replacement
-/*	text would start a new header (header injection: a Bcc: line, a
-/*	forged Received), and a NUL would truncate the value on its way
-/*	through the milter protocol. Such bytes are replaced by a space
-/*	when the text is expanded, except a fold of the original value
-/*	that a capture carries ("\n" or "\r\n", then SP or TAB, with text
-/*	on both sides): that stays a fold, as Postfix keeps it, and cannot
-/*	start a header. engine_safe_value() replaces any
-/*	left (a bare CR or LF, or CRLF not followed by white space, in the
-/*	original value) so the only line breaks in a new value are folds:
-/*	"\n" followed by white space.
-/* DIAGNOSTICS
-/*	engine_run() returns -1 with err "FILE:LINE: reason" on a match
-/*	limit, a pseudonymize rule without a key, a replacement text that
-/*	does not form a header, or ENOMEM; the result is then empty.
+/*	The contract is in include/engine.h. engine_run() sets up one
+/*	struct engine_state (its own pcre2_match_data, sized for the largest
+/*	capture count of the ruleset) and walks the headers; engine_header()
+/*	runs one header's candidate rules, each through engine_act(), which
+/*	calls one function per action. Every action that would edit goes
+/*	through engine_gate(), the one log-only/DKIM check. Values are made
+/*	safe in fold.c; edits are ordered for libmilter in edits.c.
 /*--*/
-#include <ctype.h>
-#include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dkim.h"
 #include "engine.h"
+#include "fold.h"
 #include "pseudonym.h"
 #include "tls.h"
-
-#define ENGINE_FOLD_SOFT 78 /* RFC 5322 2.1.1 SHOULD */
-#define ENGINE_FOLD_HARD 998 /* RFC 5322 2.1.1 MUST */
-#define ENGINE_OCC_DIRECT 8 /* up to this many changes: no sort of names */
 
 /* Work state of one engine_run() call. */
 struct engine_state {
@@ -92,18 +30,9 @@ struct engine_state {
 	struct engine_result *res;
 	size_t edits_cap;
 	size_t notes_cap;
-	char **dkim; /* header names from every h= tag */
-	size_t ndkim;
-	size_t dkim_cap;
+	struct dkim_signed dkim;
 	pcre2_match_data *md;
 	struct pm_error *err;
-};
-
-/* The rules whose work a header's new value carries, in order. */
-struct engine_chain {
-	const struct rule **v;
-	size_t n;
-	size_t cap;
 };
 
 /* What happens to the header being evaluated. */
@@ -113,34 +42,29 @@ enum engine_fate {
 	ENGINE_DELETED,
 };
 
-static int engine_is_wsp(int);
-static int engine_add_edit(struct engine_state *, enum engine_op, size_t,
-    const char *, size_t, char *, const struct rule *const *, size_t,
-    const char *);
-static int engine_add_note(struct engine_state *, enum engine_note_kind, size_t,
-    const struct rule *, enum engine_op);
-static int engine_dkim_collect(struct engine_state *, const char *);
-static int engine_dkim_signed(const struct engine_state *, const char *);
-static int engine_is_forged_tls(
-    const struct engine_state *, const struct engine_header *);
-static void engine_scrub(struct pm_buf *, size_t);
-static long engine_field_name(const char *, size_t);
-static int engine_expand(
-    struct engine_state *, const struct rule *, const char *, struct pm_buf *);
-static void engine_match_error(struct engine_state *, const struct rule *, int);
-static int engine_subst(struct engine_state *, const struct rule *,
-    const char *, size_t, struct pm_buf *);
-static int engine_chain_push(struct engine_chain *, const struct rule *);
-static int engine_header(struct engine_state *, size_t);
-static int engine_message_rules(struct engine_state *);
-static int engine_new_value(
-    struct engine_state *, size_t, const char *, size_t, char **);
+/* The header being evaluated. */
+struct engine_hdr {
+	size_t pos;
+	const struct engine_header *h;
+	size_t namelen;
+	size_t voff; /* the value in line: after "Name:" */
+	struct pm_buf line; /* "Name:" and the current value */
+	struct pm_buf nb; /* the text the acting rule builds */
+	const struct rule **chain; /* rules whose work the value carries */
+	size_t nchain;
+	size_t capchain;
+	enum engine_fate fate;
+	const struct rule *by; /* the rule that decided the fate */
+	int is_signed; /* named in a DKIM h= tag */
+	int done; /* evaluation ends */
+};
 
-/* engine_is_wsp - RFC 5322 WSP */
+/* engine_nomem - the error of a failed allocation */
 static int
-engine_is_wsp(int c)
+engine_nomem(struct engine_state *st)
 {
-	return (c == ' ' || c == '\t');
+	pm_error_set(st->err, "out of memory while computing header edits");
+	return (-1);
 }
 
 /*
@@ -155,25 +79,20 @@ engine_add_edit(struct engine_state *st, enum engine_op op, size_t pos,
     const struct rule *const *rules, size_t nrules, const char *why)
 {
 	struct engine_result *res = st->res;
-	struct engine_edit *e;
 	const struct rule **rv = NULL;
-	char *n;
+	struct engine_edit *e;
+	char *n = NULL;
 
-	if (res->nedits == st->edits_cap) {
-		size_t cap = st->edits_cap ? st->edits_cap * 2 : 8;
-
-		if ((e = realloc(res->edits, cap * sizeof(*e))) == NULL)
-			goto nomem;
-		res->edits = e;
-		st->edits_cap = cap;
+	if (pm_grow(&res->edits, &st->edits_cap, res->nedits + 1,
+	        sizeof(*res->edits)) < 0 ||
+	    (nrules > 0 && (rv = calloc(nrules, sizeof(*rv))) == NULL) ||
+	    (n = strndup(name, namelen)) == NULL) {
+		free(rv);
+		free(value);
+		return (engine_nomem(st));
 	}
-	if (nrules > 0) {
-		if ((rv = calloc(nrules, sizeof(*rv))) == NULL)
-			goto nomem;
+	if (nrules > 0)
 		memcpy(rv, rules, nrules * sizeof(*rv));
-	}
-	if ((n = strndup(name, namelen)) == NULL)
-		goto nomem;
 	e = &res->edits[res->nedits++];
 	e->op = op;
 	e->pos = pos;
@@ -184,12 +103,6 @@ engine_add_edit(struct engine_state *st, enum engine_op op, size_t pos,
 	e->rules = rv;
 	e->nrules = nrules;
 	return (0);
-
-nomem:
-	free(rv);
-	free(value);
-	pm_error_set(st->err, "out of memory while computing header edits");
-	return (-1);
 }
 
 /* engine_add_note - append a note */
@@ -200,17 +113,9 @@ engine_add_note(struct engine_state *st, enum engine_note_kind kind, size_t pos,
 	struct engine_result *res = st->res;
 	struct engine_note *n;
 
-	if (res->nnotes == st->notes_cap) {
-		size_t cap = st->notes_cap ? st->notes_cap * 2 : 8;
-
-		if ((n = realloc(res->notes, cap * sizeof(*n))) == NULL) {
-			pm_error_set(st->err,
-			    "out of memory while computing header edits");
-			return (-1);
-		}
-		res->notes = n;
-		st->notes_cap = cap;
-	}
+	if (pm_grow(&res->notes, &st->notes_cap, res->nnotes + 1,
+	        sizeof(*res->notes)) < 0)
+		return (engine_nomem(st));
 	n = &res->notes[res->nnotes++];
 	n->kind = kind;
 	n->pos = pos;
@@ -219,104 +124,19 @@ engine_add_note(struct engine_state *st, enum engine_note_kind kind, size_t pos,
 	return (0);
 }
 
-/* engine_dkim_add - remember one signed header name */
+/* engine_new_value - safe, folded copy of a value for header name */
 static int
-engine_dkim_add(struct engine_state *st, const char *name, size_t len)
+engine_new_value(struct engine_state *st, size_t namelen, const char *v,
+    size_t len, char **out)
 {
-	char **v, *s;
+	struct pm_buf b = PM_BUF_INIT;
 
-	if (st->ndkim == st->dkim_cap) {
-		size_t cap = st->dkim_cap ? st->dkim_cap * 2 : 16;
-
-		if ((v = realloc(st->dkim, cap * sizeof(*v))) == NULL)
-			return (-1);
-		st->dkim = v;
-		st->dkim_cap = cap;
+	if (fold_value(namelen, v, len, &b) < 0 ||
+	    (*out = pm_buf_steal(&b)) == NULL) {
+		pm_buf_free(&b);
+		return (engine_nomem(st));
 	}
-	if ((s = strndup(name, len)) == NULL)
-		return (-1);
-	st->dkim[st->ndkim++] = s;
 	return (0);
-}
-
-/*
- * engine_dkim_collect - add the names of the h= tag of a DKIM-Signature
- *
- * RFC 6376 3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]; tag-spec =
- * [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]; tag names are
- * case-sensitive. h= is a ':'-separated list of header names, FWS allowed
- * around each. A malformed tag is skipped, not fatal: a broken signature
- * costs nothing to honour.
- */
-static int
-engine_dkim_collect(struct engine_state *st, const char *v)
-{
-	const char *p = v, *tag, *val, *end, *q, *nb, *ne;
-
-#define FWS(c) (engine_is_wsp(c) || (c) == '\r' || (c) == '\n')
-	while (*p != 0) {
-		while (FWS(*p))
-			p++;
-		tag = p;
-		while (isalnum((unsigned char)*p) || *p == '_')
-			p++;
-		end = p;
-		while (FWS(*p))
-			p++;
-		if (*p != '=') {
-			/* Not a tag-spec: skip to the next ';'. */
-			while (*p != 0 && *p != ';')
-				p++;
-			if (*p == ';')
-				p++;
-			continue;
-		}
-		val = ++p;
-		while (*p != 0 && *p != ';')
-			p++;
-		if (end - tag == 1 && *tag == 'h') {
-			for (q = val; q < p;) {
-				while (q < p && FWS(*q))
-					q++;
-				nb = q;
-				while (q < p && *q != ':')
-					q++;
-				ne = q;
-				while (ne > nb && FWS(ne[-1]))
-					ne--;
-				if (ne > nb &&
-				    engine_dkim_add(st, nb, (size_t)(ne - nb)) <
-				        0) {
-					pm_error_set(st->err,
-					    "out of memory "
-					    "while computing header edits");
-					return (-1);
-				}
-				if (q < p)
-					q++;
-			}
-		}
-		if (*p == ';')
-			p++;
-	}
-#undef FWS
-	return (0);
-}
-
-/* engine_cmp_str - qsort: strings, case-insensitively */
-static int
-engine_cmp_str(const void *a, const void *b)
-{
-	return (strcasecmp(*(char *const *)a, *(char *const *)b));
-}
-
-/* engine_dkim_signed - is this header name in some h= tag? */
-static int
-engine_dkim_signed(const struct engine_state *st, const char *name)
-{
-	return (st->ndkim > 0 &&
-	    bsearch(&name, st->dkim, st->ndkim, sizeof(*st->dkim),
-	        engine_cmp_str) != NULL);
 }
 
 /* engine_is_forged_tls - a copy of our TLS header claiming our id? */
@@ -339,59 +159,8 @@ engine_is_forged_tls(
 }
 
 /*
- * engine_scrub - neutralise CR, LF and NUL from offset on
- *
- * Used on every expanded replacement text (which contains the captures):
- * see SECURITY above. A fold copied from the original value through a
- * capture ("\n" or "\r\n" followed by SP or TAB, with non-white-space
- * text on both sides) is kept as "\n" followed by its white space, as
- * Postfix keeps it; every other CR, LF and NUL becomes a space. "Both
- * sides": going back from the break over SP and TAB reaches a byte that
- * is not CR, LF or NUL (b->s[0..from) counts: it is the text the expansion
- * continues), and going forward over the white space after it reaches one
- * too. So a kept break always starts a continuation line with content.
- */
-static void
-engine_scrub(struct pm_buf *b, size_t from)
-{
-	size_t i, j, k, w;
-	char c;
-
-	for (i = from; i < b->len; i++) {
-		c = b->s[i];
-		if (c != '\r' && c != '\n' && c != 0)
-			continue;
-		/* The break: "\n" or "\r\n". */
-		j = i + (c == '\r' && i + 1 < b->len && b->s[i + 1] == '\n');
-		if (c != 0 && b->s[j] == '\n') {
-			for (w = j + 1; w < b->len && engine_is_wsp(b->s[w]);
-			     w++)
-				;
-			for (k = i; k > 0 && engine_is_wsp(b->s[k - 1]); k--)
-				;
-			if (w > j + 1 && w < b->len && b->s[w] != '\r' &&
-			    b->s[w] != '\n' && b->s[w] != 0 && k > 0 &&
-			    b->s[k - 1] != '\r' && b->s[k - 1] != '\n' &&
-			    b->s[k - 1] != 0) {
-				if (j > i) {
-					/* "\r\n" -> "\n": drop the CR. */
-					memmove(b->s + i, b->s + j, b->len - j);
-					b->len--;
-					b->s[b->len] = '\0';
-				}
-				i = w - 1 - (j - i);
-				continue;
-			}
-		}
-		b->s[i] = ' ';
-	}
-}
-
-/*
  * engine_field_name - length of the field name of "Name: value", or -1
- *
- * RFC 5322 ftext: printable ASCII 33..126 except ':', at least one, then
- * the colon.
+ * (RFC 5322 ftext: printable ASCII 33..126 but ':', then the colon)
  */
 static long
 engine_field_name(const char *s, size_t len)
@@ -403,125 +172,105 @@ engine_field_name(const char *s, size_t len)
 	return ((long)(colon - s));
 }
 
-/* engine_expand - expand the rule's text with the captures of md */
+/* engine_subject - what the rule's pattern saw: the line or the value */
+static const char *
+engine_subject(const struct engine_hdr *hs, const struct rule *r)
+{
+	return (
+	    r->subject == RULES_SUBJ_LINE ? hs->line.s : hs->line.s + hs->voff);
+}
+
+/* engine_expand - hs->nb = the rule's text with the captures of md */
 static int
-engine_expand(struct engine_state *st, const struct rule *r,
-    const char *subject, struct pm_buf *out)
+engine_expand(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
 {
 	uint32_t npairs = 0;
-	size_t from = out->len;
 
 	if (r->pat.re != NULL && !r->pat.negate) {
 		npairs = r->pat.ncapture + 1;
 		if (npairs > pcre2_get_ovector_count(st->md))
 			npairs = pcre2_get_ovector_count(st->md);
 	}
-	if (rules_expand(r->text != NULL ? r->text : "", subject,
+	if (template_expand(r->text, engine_subject(hs, r),
 	        npairs ? pcre2_get_ovector_pointer(st->md) : NULL, npairs,
-	        out) < 0) {
+	        &hs->nb) < 0) {
 		pm_error_set(st->err, "%s:%u: out of memory expanding text",
 		    r->file, r->line);
 		return (-1);
 	}
-	engine_scrub(out, from);
+	fold_scrub(&hs->nb, 0);
 	return (0);
 }
 
-/* engine_match_error - a failed match, worded as rules_match() does */
-static void
-engine_match_error(struct engine_state *st, const struct rule *r, int rc)
+/* engine_replacement - what replaces one match [m0, m1) of subj */
+static int
+engine_replacement(struct engine_state *st, const struct rule *r,
+    const char *subj, uint32_t npairs, struct pm_buf *out)
 {
-	const struct rules_options *o = rules_opts(st->p->rules);
-	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md);
+	char tok[PSEUDONYM_TOKEN_MAX];
+	size_t from = out->len;
 
-	if (rc == PCRE2_ERROR_MATCHLIMIT)
-		pm_error_set(st->err,
-		    "%s:%u: pattern hit the match limit (MatchLimit %u); "
-		    "simplify the pattern or raise the limit",
-		    r->file, r->line, (unsigned)o->match_limit);
-	else if (rc == PCRE2_ERROR_DEPTHLIMIT)
-		pm_error_set(st->err,
-		    "%s:%u: pattern hit the depth limit (DepthLimit %u); "
-		    "simplify the pattern or raise the limit",
-		    r->file, r->line, (unsigned)o->depth_limit);
-	else {
-		pcre2_get_error_message(rc, msg, sizeof(msg));
-		pm_error_set(st->err, "%s:%u: pattern match failed: %s",
-		    r->file, r->line, (const char *)msg);
+	if (r->action == RULES_PSEUDONYMIZE) {
+		if (pseudonym_token(st->p->key, subj + ov[0], ov[1] - ov[0],
+		        tok, sizeof(tok)) < 0) {
+			pm_error_set(st->err, "%s:%u: cannot compute pseudonym",
+			    r->file, r->line);
+			return (-1);
+		}
+		return (pm_buf_puts(out, tok) < 0 ? 1 : 0);
 	}
+	if (template_expand(r->text, subj, ov, npairs, out) < 0)
+		return (1);
+	fold_scrub(out, from);
+	return (0);
 }
 
 /*
- * engine_subst - every match of the rule's pattern replaced (s///g)
- *
- * RULES_REDACT: by the expanded text; RULES_PSEUDONYMIZE: by the token of
- * the matched bytes. Empty matches behave as in Perl: after an empty
- * match, the next match may not be empty at the same place; if there is
- * none, one byte is copied and matching goes on after it.
+ * engine_subst - hs->nb = the value with every match of the rule's pattern
+ * replaced (s///g): by the expanded text (redact) or by the token of the
+ * matched bytes (pseudonymize). Empty matches behave as in Perl: after an
+ * empty match, the next match may not be empty at the same place; if
+ * there is none, one byte is copied and matching goes on after it.
  */
 static int
-engine_subst(struct engine_state *st, const struct rule *r, const char *subj,
-    size_t len, struct pm_buf *out)
+engine_subst(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
 {
-	pcre2_match_context *mctx = rules_match_context(st->p->rules);
+	const struct match_ctx *mc = rules_match_ctx(st->p->rules);
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(st->md);
-	char tok[PSEUDONYM_TOKEN_MAX];
-	size_t off = 0, done = 0;
+	const char *subj = hs->line.s + hs->voff;
+	size_t len = hs->line.len - hs->voff, off = 0, done = 0;
 	uint32_t opts = 0;
 	int rc;
 
-	if (r->pat.re == NULL || r->pat.negate)
-		return (pm_buf_append(out, subj, len) < 0 ? -1 : 0);
 	for (;;) {
-		rc = pcre2_match(
-		    r->pat.re, (PCRE2_SPTR)subj, len, off, opts, st->md, mctx);
-		/* As rules_match(): JIT's small stack ran out, use the heap. */
-		if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-			rc = pcre2_match(r->pat.re, (PCRE2_SPTR)subj, len, off,
-			    opts | PCRE2_NO_JIT, st->md, mctx);
-		if (rc == PCRE2_ERROR_NOMATCH) {
+		rc = match_exec(mc, r->pat.re, subj, len, off, opts, st->md,
+		    r->file, r->line, st->err);
+		if (rc < 0)
+			return (-1);
+		if (rc == 0) {
 			if (opts == 0 || off >= len)
 				break;
 			off++;
 			opts = 0;
 			continue;
 		}
-		if (rc < 0) {
-			engine_match_error(st, r, rc);
-			return (-1);
-		}
 		/* \K in a lookaround can move the start: never go back. */
 		if (ov[0] < done || ov[1] < ov[0] || ov[1] > len)
 			break;
-		if (pm_buf_append(out, subj + done, ov[0] - done) < 0)
+		if (pm_buf_append(&hs->nb, subj + done, ov[0] - done) < 0 ||
+		    (rc = engine_replacement(
+		         st, r, subj, (uint32_t)rc, &hs->nb)) > 0)
 			goto nomem;
-		if (r->action == RULES_PSEUDONYMIZE) {
-			if (pseudonym_token(st->p->key, subj + ov[0],
-			        ov[1] - ov[0], tok, sizeof(tok)) < 0) {
-				pm_error_set(st->err,
-				    "%s:%u: cannot compute pseudonym", r->file,
-				    r->line);
-				return (-1);
-			}
-			if (pm_buf_puts(out, tok) < 0)
-				goto nomem;
-		} else {
-			size_t from = out->len;
-
-			if (rules_expand(r->text != NULL ? r->text : "", subj,
-			        ov,
-			        rc > 0 ? (uint32_t)rc
-			               : pcre2_get_ovector_count(st->md),
-			        out) < 0)
-				goto nomem;
-			engine_scrub(out, from);
-		}
-		done = ov[1];
-		off = ov[1];
+		if (rc < 0)
+			return (-1);
+		done = off = ov[1];
 		opts = ov[0] == ov[1] ? PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED
 		                      : 0;
 	}
-	if (pm_buf_append(out, subj + done, len - done) < 0)
+	if (pm_buf_append(&hs->nb, subj + done, len - done) < 0)
 		goto nomem;
 	return (0);
 
@@ -531,344 +280,401 @@ nomem:
 	return (-1);
 }
 
-/* engine_new_value - safe, folded copy of a value for header name */
+/* engine_chain_push - one more rule whose work the value carries */
 static int
-engine_new_value(struct engine_state *st, size_t namelen, const char *v,
-    size_t len, char **out)
+engine_chain_push(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
 {
-	struct pm_buf b = PM_BUF_INIT;
-
-	if (engine_safe_value(namelen, v, len, &b) < 0 ||
-	    (*out = pm_buf_steal(&b)) == NULL) {
-		pm_buf_free(&b);
-		pm_error_set(st->err,
-		    "out of memory while computing header "
-		    "edits");
-		return (-1);
-	}
+	if (pm_grow(&hs->chain, &hs->capchain, hs->nchain + 1,
+	        sizeof(*hs->chain)) < 0)
+		return (engine_nomem(st));
+	hs->chain[hs->nchain++] = r;
 	return (0);
 }
 
-/* engine_chain_push - append a rule to a chain */
+/*
+ * engine_gate - the one log-only/DKIM check before rule r makes edit op
+ * on the header: 1 go on, 0 not made (a note says why), -1 error.
+ * A delete ends evaluation, and so does a DKIM skip.
+ */
 static int
-engine_chain_push(struct engine_chain *c, const struct rule *r)
+engine_gate(struct engine_state *st, struct engine_hdr *hs,
+    const struct rule *r, enum engine_op op)
 {
-	const struct rule **v;
+	if (r->flags & RULES_F_LOGONLY)
+		return (
+		    engine_add_note(st, ENGINE_NOTE_LOGONLY, hs->pos, r, op));
+	if (op == ENGINE_DELETE)
+		hs->done = 1;
+	if (op == ENGINE_INSERT || !hs->is_signed || (r->flags & RULES_F_FORCE))
+		return (1);
+	hs->done = 1;
+	return (engine_add_note(st, ENGINE_NOTE_DKIM_SKIP, hs->pos, r, op));
+}
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
+/*
+ * engine_insert - insert the header line in hs->nb above the header; the
+ * text saw the chain's result, so the edit names the chain and r
+ */
+static int
+engine_insert(struct engine_state *st, struct engine_hdr *hs,
+    const struct rule *r, size_t nl)
+{
+	char *v;
 
-		if ((v = realloc(c->v, cap * sizeof(*v))) == NULL)
-			return (-1);
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->n++] = r;
+	if (engine_chain_push(st, hs, r) < 0 ||
+	    engine_new_value(
+	        st, nl, hs->nb.s + nl + 1, hs->nb.len - nl - 1, &v) < 0 ||
+	    engine_add_edit(st, ENGINE_INSERT, hs->pos, hs->nb.s, nl, v,
+	        hs->chain, hs->nchain, NULL) < 0)
+		return (-1);
 	return (0);
+}
+
+/* engine_badtext - the error of a text that is not a header line */
+static int
+engine_badtext(struct engine_state *st, const struct rule *r)
+{
+	pm_error_set(st->err,
+	    "%s:%u: replacement text does not start with a header name and a colon",
+	    r->file, r->line);
+	return (-1);
+}
+
+/* engine_change - make hs->nb the header's new value */
+static int
+engine_change(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	const char *old = hs->line.s + hs->voff;
+	size_t oldlen = hs->line.len - hs->voff;
+	int rc;
+
+	if ((rc = engine_gate(st, hs, r, ENGINE_CHANGE)) <= 0)
+		return (rc);
+	/* A rule whose rewrite changed nothing did not contribute. */
+	if ((hs->nb.len != oldlen || memcmp(hs->nb.s, old, oldlen) != 0) &&
+	    engine_chain_push(st, hs, r) < 0)
+		return (-1);
+	hs->line.len = hs->voff;
+	if (pm_buf_append(&hs->line, hs->nb.s, hs->nb.len) < 0)
+		return (engine_nomem(st));
+	hs->fate = ENGINE_CHANGED;
+	hs->by = r;
+	return (0);
+}
+
+/* engine_act_remove - remove, IGNORE */
+static int
+engine_act_remove(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	int rc;
+
+	if ((rc = engine_gate(st, hs, r, ENGINE_DELETE)) <= 0)
+		return (rc);
+	hs->fate = ENGINE_DELETED;
+	hs->by = r;
+	return (0);
+}
+
+/* engine_act_prepend - PREPEND: a new header above this one */
+static int
+engine_act_prepend(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	long nl;
+	int rc;
+
+	if (engine_expand(st, hs, r) < 0)
+		return (-1);
+	if ((nl = engine_field_name(hs->nb.s, hs->nb.len)) < 0)
+		return (engine_badtext(st, r));
+	if ((rc = engine_gate(st, hs, r, ENGINE_INSERT)) <= 0)
+		return (rc);
+	if (engine_insert(st, hs, r, (size_t)nl) < 0)
+		return (-1);
+	hs->nchain--; /* r made the insert, not the value */
+	return (0);
+}
+
+/*
+ * engine_act_replace_line - REPLACE: the same name gets the new value;
+ * another name deletes this header and inserts the new one above it
+ */
+static int
+engine_act_replace_line(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	long nl;
+	int rc;
+
+	if (engine_expand(st, hs, r) < 0)
+		return (-1);
+	if ((nl = engine_field_name(hs->nb.s, hs->nb.len)) < 0)
+		return (engine_badtext(st, r));
+	if ((size_t)nl == hs->namelen &&
+	    strncasecmp(hs->nb.s, hs->h->name, hs->namelen) == 0) {
+		/* Same name: keep only the value. */
+		memmove(
+		    hs->nb.s, hs->nb.s + nl + 1, hs->nb.len - (size_t)nl - 1);
+		hs->nb.len -= (size_t)nl + 1;
+		hs->nb.s[hs->nb.len] = 0;
+		return (engine_change(st, hs, r));
+	}
+	if ((rc = engine_gate(st, hs, r, ENGINE_DELETE)) <= 0)
+		return (rc);
+	if (engine_insert(st, hs, r, (size_t)nl) < 0)
+		return (-1);
+	hs->fate = ENGINE_DELETED;
+	hs->by = r;
+	return (0);
+}
+
+/* engine_act_replace_value - replace: a new value, one leading space */
+static int
+engine_act_replace_value(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	if (engine_expand(st, hs, r) < 0)
+		return (-1);
+	if (hs->nb.len == 0 || (hs->nb.s[0] != ' ' && hs->nb.s[0] != '\t')) {
+		if (pm_buf_putc(&hs->nb, ' ') < 0)
+			return (engine_nomem(st));
+		memmove(hs->nb.s + 1, hs->nb.s, hs->nb.len - 1);
+		hs->nb.s[0] = ' ';
+	}
+	return (engine_change(st, hs, r));
+}
+
+/* engine_act_subst - redact, pseudonymize: every match in the value */
+static int
+engine_act_subst(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	if (r->pat.re == NULL || r->pat.negate ||
+	    r->subject != RULES_SUBJ_VALUE)
+		pm_panic("%s:%u: %s without a plain pattern on the value",
+		    r->file, r->line, r->action_word);
+	if (r->action == RULES_PSEUDONYMIZE && st->p->key == NULL) {
+		pm_error_set(st->err,
+		    "%s:%u: pseudonymize needs PseudonymKeyFile", r->file,
+		    r->line);
+		return (-1);
+	}
+	if (engine_subst(st, hs, r) < 0)
+		return (-1);
+	return (engine_change(st, hs, r));
+}
+
+/* engine_act - what rule r, which matched, does to the header */
+static int
+engine_act(struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	switch (r->action) {
+	case RULES_STOP:
+		hs->done = 1;
+		return (0);
+	case RULES_LOG:
+		return (engine_add_note(
+		    st, ENGINE_NOTE_LOG, hs->pos, r, ENGINE_CHANGE));
+	case RULES_REMOVE:
+		return (engine_act_remove(st, hs, r));
+	case RULES_PREPEND:
+		return (engine_act_prepend(st, hs, r));
+	case RULES_REPLACE_LINE:
+		return (engine_act_replace_line(st, hs, r));
+	case RULES_REPLACE_VALUE:
+		return (engine_act_replace_value(st, hs, r));
+	case RULES_REDACT:
+	case RULES_PSEUDONYMIZE:
+		return (engine_act_subst(st, hs, r));
+	case RULES_ADD:
+		break;
+	}
+	pm_panic("%s:%u: action %d in a header's rule list", r->file, r->line,
+	    (int)r->action);
+}
+
+/* engine_outcome - at most one CHANGE or DELETE for the header */
+static int
+engine_outcome(struct engine_state *st, struct engine_hdr *hs)
+{
+	const struct engine_header *h = hs->h;
+	char *v;
+
+	if (hs->fate == ENGINE_DELETED)
+		return (engine_add_edit(st, ENGINE_DELETE, hs->pos, h->name,
+		    hs->namelen, NULL, &hs->by, 1, NULL));
+	if (hs->fate != ENGINE_CHANGED)
+		return (0);
+	if (engine_new_value(st, hs->namelen, hs->line.s + hs->voff,
+	        hs->line.len - hs->voff, &v) < 0)
+		return (-1);
+	if (strcmp(v, h->value) == 0) {
+		free(v);
+		return (0);
+	}
+	/* Only re-folding changed the value: the last rule that acted. */
+	if (hs->nchain == 0)
+		return (engine_add_edit(st, ENGINE_CHANGE, hs->pos, h->name,
+		    hs->namelen, v, &hs->by, 1, NULL));
+	return (engine_add_edit(st, ENGINE_CHANGE, hs->pos, h->name,
+	    hs->namelen, v, hs->chain, hs->nchain, NULL));
+}
+
+/* The candidate rules of a header: two seq lists merged in file order. */
+struct engine_cands {
+	const unsigned *a, *b;
+	size_t na, nb, ia, ib;
+};
+
+/* engine_next_rule - the next candidate in file order; 0 when none */
+static int
+engine_next_rule(struct engine_cands *c, unsigned *seq)
+{
+	if (c->ia >= c->na && c->ib >= c->nb)
+		return (0);
+	if (c->ib >= c->nb || (c->ia < c->na && c->a[c->ia] < c->b[c->ib])) {
+		*seq = c->a[c->ia++];
+		return (1);
+	}
+	if (c->ia < c->na && c->a[c->ia] == c->b[c->ib])
+		c->ia++;
+	*seq = c->b[c->ib++];
+	return (1);
 }
 
 /*
  * engine_header - run the candidate rules over header pos
  *
- * line holds "Name:" followed by the current value; a rule with
- * RULES_F_CONTINUE lets later rules see its result. chain collects the
- * rules that changed the value so far: the edits made from it name them.
+ * hs.line holds "Name:" followed by the current value; a rule with
+ * RULES_F_CONTINUE lets later rules see its result.
  */
 static int
 engine_header(struct engine_state *st, size_t pos)
 {
-	const struct engine_header *h = &st->hdrs[pos];
 	const struct ruleset *rs = st->p->rules;
-	const unsigned *a, *b;
-	const struct rule *r = NULL, *by = NULL;
-	struct pm_buf line = PM_BUF_INIT, nb = PM_BUF_INIT;
-	struct engine_chain chain = {NULL, 0, 0};
-	enum engine_fate fate = ENGINE_KEEP;
-	size_t namelen = strlen(h->name), voff = namelen + 1;
-	size_t na, nbs, ia = 0, ib = 0;
-	int is_signed = engine_dkim_signed(st, h->name);
-	int done = 0, rc;
+	struct engine_cands c;
+	struct engine_hdr hs;
+	const struct rule *r;
 	unsigned seq;
-	char *v;
+	int rc = -1;
 
-	na = rules_for_header(rs, h->name, namelen, &a);
-	nbs = rules_for_any_header(rs, &b);
-	if (na + nbs == 0)
+	memset(&hs, 0, sizeof(hs));
+	memset(&c, 0, sizeof(c));
+	hs.pos = pos;
+	hs.h = &st->hdrs[pos];
+	hs.namelen = strlen(hs.h->name);
+	hs.voff = hs.namelen + 1;
+	c.na = rules_for_header(rs, hs.h->name, hs.namelen, &c.a);
+	c.nb = rules_for_any_header(rs, &c.b);
+	if (c.na + c.nb == 0)
 		return (0);
-	if (pm_buf_append(&line, h->name, namelen) < 0 ||
-	    pm_buf_putc(&line, ':') < 0 || pm_buf_puts(&line, h->value) < 0)
-		goto nomem;
-
-	while (!done && (ia < na || ib < nbs)) {
-		const char *subj;
-		int logonly, force, cont;
-		long nl;
-
-		/* Next candidate in file order. */
-		if (ib >= nbs || (ia < na && a[ia] < b[ib]))
-			seq = a[ia++];
-		else {
-			if (ia < na && a[ia] == b[ib])
-				ia++;
-			seq = b[ib++];
-		}
-		if ((r = rules_get(rs, seq)) == NULL || r->action == RULES_ADD)
-			continue;
-		rc = rules_match(rs, r, line.s, line.len, line.s + voff,
-		    line.len - voff, st->p->session, st->md, st->err);
+	hs.is_signed = dkim_is_signed(&st->dkim, hs.h->name);
+	if (pm_buf_append(&hs.line, hs.h->name, hs.namelen) < 0 ||
+	    pm_buf_putc(&hs.line, ':') < 0 ||
+	    pm_buf_puts(&hs.line, hs.h->value) < 0) {
+		engine_nomem(st);
+		goto out;
+	}
+	while (!hs.done && engine_next_rule(&c, &seq)) {
+		if ((r = rules_get(rs, seq)) == NULL)
+			pm_panic("rule seq %u of %zu in a header's rule list",
+			    seq, rules_count(rs));
+		rc = rules_match(rs, r, hs.line.s, hs.line.len,
+		    hs.line.s + hs.voff, hs.line.len - hs.voff, st->p->session,
+		    st->md, st->err);
 		if (rc < 0)
-			goto fail;
+			goto out;
 		if (rc == 0)
 			continue;
-
-		subj = r->subject == RULES_SUBJ_LINE ? line.s : line.s + voff;
-		logonly = (r->flags & RULES_F_LOGONLY) != 0;
-		force = (r->flags & RULES_F_FORCE) != 0;
-		cont = (r->flags & RULES_F_CONTINUE) != 0;
-		done = !cont;
-		pm_buf_reset(&nb);
-
-		switch (r->action) {
-		case RULES_STOP:
-			done = 1;
-			continue;
-		case RULES_LOG:
-			if (engine_add_note(
-			        st, ENGINE_NOTE_LOG, pos, r, ENGINE_CHANGE) < 0)
-				goto fail;
-			continue;
-		case RULES_ADD:
-			continue;
-		case RULES_REMOVE:
-			if (logonly) {
-				if (engine_add_note(st, ENGINE_NOTE_LOGONLY,
-				        pos, r, ENGINE_DELETE) < 0)
-					goto fail;
-				continue;
-			}
-			done = 1;
-			if (is_signed && !force) {
-				if (engine_add_note(st, ENGINE_NOTE_DKIM_SKIP,
-				        pos, r, ENGINE_DELETE) < 0)
-					goto fail;
-				continue;
-			}
-			fate = ENGINE_DELETED;
-			by = r;
-			continue;
-		case RULES_PREPEND:
-			if (engine_expand(st, r, subj, &nb) < 0)
-				goto fail;
-			if ((nl = engine_field_name(nb.s, nb.len)) < 0)
-				goto badtext;
-			if (logonly) {
-				if (engine_add_note(st, ENGINE_NOTE_LOGONLY,
-				        pos, r, ENGINE_INSERT) < 0)
-					goto fail;
-				continue;
-			}
-			/* The text saw the chain's result: name it too. */
-			if (engine_chain_push(&chain, r) < 0)
-				goto nomem;
-			if (engine_new_value(st, (size_t)nl, nb.s + nl + 1,
-			        nb.len - (size_t)nl - 1, &v) < 0 ||
-			    engine_add_edit(st, ENGINE_INSERT, pos, nb.s,
-			        (size_t)nl, v, chain.v, chain.n, NULL) < 0)
-				goto fail;
-			chain.n--;
-			continue;
-		case RULES_REPLACE_VALUE:
-			if (engine_expand(st, r, subj, &nb) < 0)
-				goto fail;
-			if (nb.len == 0 || !engine_is_wsp(nb.s[0])) {
-				if (pm_buf_putc(&nb, ' ') < 0)
-					goto nomem;
-				memmove(nb.s + 1, nb.s, nb.len - 1);
-				nb.s[0] = ' ';
-			}
-			break;
-		case RULES_REDACT:
-		case RULES_PSEUDONYMIZE:
-			if (r->action == RULES_PSEUDONYMIZE &&
-			    st->p->key == NULL) {
-				pm_error_set(st->err,
-				    "%s:%u: pseudonymize "
-				    "needs PseudonymKeyFile",
-				    r->file, r->line);
-				goto fail;
-			}
-			if (engine_subst(st, r, subj,
-			        r->subject == RULES_SUBJ_LINE ? line.len
-			                                      : line.len - voff,
-			        &nb) < 0)
-				goto fail;
-			if (r->subject == RULES_SUBJ_VALUE)
-				break;
-			/* The whole line was rewritten: like REPLACE. */
-			/* FALLTHROUGH */
-		case RULES_REPLACE_LINE:
-			if (r->action == RULES_REPLACE_LINE &&
-			    engine_expand(st, r, subj, &nb) < 0)
-				goto fail;
-			if ((nl = engine_field_name(nb.s, nb.len)) < 0)
-				goto badtext;
-			if ((size_t)nl != namelen ||
-			    strncasecmp(nb.s, h->name, namelen) != 0) {
-				/* Another name: delete, insert the new one. */
-				if (logonly) {
-					if (engine_add_note(st,
-					        ENGINE_NOTE_LOGONLY, pos, r,
-					        ENGINE_DELETE) < 0)
-						goto fail;
-					continue;
-				}
-				done = 1;
-				if (is_signed && !force) {
-					if (engine_add_note(st,
-					        ENGINE_NOTE_DKIM_SKIP, pos, r,
-					        ENGINE_DELETE) < 0)
-						goto fail;
-					continue;
-				}
-				if (engine_chain_push(&chain, r) < 0)
-					goto nomem;
-				if (engine_new_value(st, (size_t)nl,
-				        nb.s + nl + 1, nb.len - (size_t)nl - 1,
-				        &v) < 0 ||
-				    engine_add_edit(st, ENGINE_INSERT, pos,
-				        nb.s, (size_t)nl, v, chain.v, chain.n,
-				        NULL) < 0)
-					goto fail;
-				fate = ENGINE_DELETED;
-				by = r;
-				continue;
-			}
-			/* Same name: keep only the value. */
-			memmove(nb.s, nb.s + nl + 1, nb.len - (size_t)nl - 1);
-			nb.len -= (size_t)nl + 1;
-			nb.s[nb.len] = 0;
-			break;
-		}
-
-		/* A new value for this header (nb). */
-		if (logonly) {
-			if (engine_add_note(st, ENGINE_NOTE_LOGONLY, pos, r,
-			        ENGINE_CHANGE) < 0)
-				goto fail;
-			continue;
-		}
-		if (is_signed && !force) {
-			done = 1;
-			if (engine_add_note(st, ENGINE_NOTE_DKIM_SKIP, pos, r,
-			        ENGINE_CHANGE) < 0)
-				goto fail;
-			continue;
-		}
-		/* A rule whose rewrite changed nothing did not contribute. */
-		if ((nb.len != line.len - voff ||
-		        (nb.len > 0 &&
-		            memcmp(nb.s, line.s + voff, nb.len) != 0)) &&
-		    engine_chain_push(&chain, r) < 0)
-			goto nomem;
-		line.len = voff;
-		if (pm_buf_append(&line, nb.s, nb.len) < 0)
-			goto nomem;
-		fate = ENGINE_CHANGED;
-		by = r;
+		hs.done = !(r->flags & RULES_F_CONTINUE);
+		pm_buf_reset(&hs.nb);
+		if ((rc = engine_act(st, &hs, r)) < 0)
+			goto out;
 	}
-
-	/* The outcome: at most one CHANGE or DELETE for this position. */
-	if (fate == ENGINE_DELETED) {
-		if (engine_add_edit(st, ENGINE_DELETE, pos, h->name, namelen,
-		        NULL, &by, 1, NULL) < 0)
-			goto fail;
-	} else if (fate == ENGINE_CHANGED) {
-		if (engine_new_value(
-		        st, namelen, line.s + voff, line.len - voff, &v) < 0)
-			goto fail;
-		if (strcmp(v, h->value) == 0)
-			free(v);
-		else if (chain.n > 0
-		        ? engine_add_edit(st, ENGINE_CHANGE, pos, h->name,
-		              namelen, v, chain.v, chain.n, NULL) < 0
-		        : engine_add_edit(st, ENGINE_CHANGE, pos, h->name,
-		              namelen, v, &by, 1, NULL) < 0)
-			goto fail;
-	}
-	pm_buf_free(&line);
-	pm_buf_free(&nb);
-	free(chain.v);
-	return (0);
-
-badtext:
-	pm_error_set(st->err,
-	    "%s:%u: replacement text does not start with "
-	    "a header name and a colon",
-	    r->file, r->line);
-	goto fail;
-nomem:
-	pm_error_set(st->err, "out of memory while computing header edits");
-fail:
-	pm_buf_free(&line);
-	pm_buf_free(&nb);
-	free(chain.v);
-	return (-1);
+	rc = engine_outcome(st, &hs);
+out:
+	pm_buf_free(&hs.line);
+	pm_buf_free(&hs.nb);
+	free(hs.chain);
+	return (rc);
 }
 
-/* engine_message_rules - the RULES_ADD rules whose condition holds */
+/* engine_message_rule - one RULES_ADD rule: add its header at the end */
+static int
+engine_message_rule(struct engine_state *st, const struct rule *r)
+{
+	struct pm_buf b = PM_BUF_INIT;
+	size_t nl;
+	char *v;
+	int rc;
+
+	if (r->action != RULES_ADD || r->name == NULL ||
+	    !pm_field_name_ok(r->name, strlen(r->name)))
+		pm_panic("%s:%u: not a message-level rule", r->file, r->line);
+	rc = match_cond(rules_match_ctx(st->p->rules), r->when, st->p->session,
+	    st->md, r->file, r->line, st->err);
+	if (rc <= 0)
+		return (rc);
+	if (r->flags & RULES_F_LOGONLY)
+		return (engine_add_note(
+		    st, ENGINE_NOTE_LOGONLY, st->nheaders, r, ENGINE_ADD));
+	nl = strlen(r->name);
+	if (pm_buf_putc(&b, ' ') < 0 ||
+	    template_expand(r->text, "", NULL, 0, &b) < 0) {
+		pm_buf_free(&b);
+		pm_error_set(st->err, "%s:%u: out of memory expanding text",
+		    r->file, r->line);
+		return (-1);
+	}
+	fold_scrub(&b, 0);
+	rc = engine_new_value(st, nl, b.s, b.len, &v);
+	pm_buf_free(&b);
+	if (rc < 0)
+		return (-1);
+	return (engine_add_edit(
+	    st, ENGINE_ADD, st->nheaders, r->name, nl, v, &r, 1, NULL));
+}
+
+/* engine_message_rules - the RULES_ADD rules, in order */
 static int
 engine_message_rules(struct engine_state *st)
 {
 	const struct ruleset *rs = st->p->rules;
 	const struct rule *r;
 	const unsigned *seqs;
-	struct pm_buf b = PM_BUF_INIT;
-	size_t i, n, nl;
-	char *v;
+	size_t i, n;
 
 	n = rules_message_rules(rs, &seqs);
 	for (i = 0; i < n; i++) {
-		if ((r = rules_get(rs, seqs[i])) == NULL ||
-		    r->action != RULES_ADD || r->name == NULL)
-			continue;
-		if (!rules_cond_eval(r->when, st->p->session))
-			continue;
-		if (r->flags & RULES_F_LOGONLY) {
-			if (engine_add_note(st, ENGINE_NOTE_LOGONLY,
-			        st->nheaders, r, ENGINE_ADD) < 0)
-				goto fail;
-			continue;
-		}
-		nl = strlen(r->name);
-		if (!pm_field_name_ok(r->name, nl)) {
-			pm_error_set(st->err,
-			    "%s:%u: \"%s\" is not a header "
-			    "name",
-			    r->file, r->line, r->name);
-			goto fail;
-		}
-		pm_buf_reset(&b);
-		if (pm_buf_putc(&b, ' ') < 0 ||
-		    rules_expand(
-		        r->text != NULL ? r->text : "", "", NULL, 0, &b) < 0) {
-			pm_error_set(st->err,
-			    "%s:%u: out of memory expanding "
-			    "text",
-			    r->file, r->line);
-			goto fail;
-		}
-		engine_scrub(&b, 0);
-		if (engine_new_value(st, nl, b.s, b.len, &v) < 0 ||
-		    engine_add_edit(st, ENGINE_ADD, st->nheaders, r->name, nl,
-		        v, &r, 1, NULL) < 0)
-			goto fail;
+		if ((r = rules_get(rs, seqs[i])) == NULL)
+			pm_panic("rule seq %u of %zu in the message rules",
+			    seqs[i], rules_count(rs));
+		if (engine_message_rule(st, r) < 0)
+			return (-1);
 	}
-	pm_buf_free(&b);
 	return (0);
+}
 
-fail:
-	pm_buf_free(&b);
-	return (-1);
+/* engine_tls_header - our TLS header, the first insert above header 0 */
+static int
+engine_tls_header(struct engine_state *st)
+{
+	const struct engine_params *p = st->p;
+	size_t nl;
+	char *v;
+
+	if (p->tls_header_name == NULL || p->tls_header_value == NULL ||
+	    p->trusted_reinjection)
+		return (0);
+	nl = strlen(p->tls_header_name);
+	if (engine_new_value(st, nl, p->tls_header_value,
+	        strlen(p->tls_header_value), &v) < 0)
+		return (-1);
+	return (engine_add_edit(st, ENGINE_INSERT, 0, p->tls_header_name, nl, v,
+	    NULL, 0, "tls-header"));
 }
 
 /* engine_run - compute the edits for one message */
@@ -878,7 +684,6 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 {
 	struct engine_state st;
 	size_t i;
-	char *v;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -888,53 +693,27 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 	st.nheaders = nheaders;
 	st.res = res;
 	st.err = err;
-
-	if (params->rules != NULL) {
-		st.md = pcre2_match_data_create(
-		    rules_max_captures(params->rules) + 1, NULL);
-		if (st.md == NULL) {
-			pm_error_set(err,
-			    "out of memory while computing "
-			    "header edits");
-			goto out;
-		}
+	if (params->rules != NULL &&
+	    (st.md = pcre2_match_data_create(
+	         rules_max_captures(params->rules) + 1, NULL)) == NULL) {
+		engine_nomem(&st);
+		goto out;
 	}
-
 	/* The signed headers, before anything is changed. */
-	for (i = 0; i < nheaders; i++)
-		if (strcasecmp(hdrs[i].name, "DKIM-Signature") == 0 &&
-		    engine_dkim_collect(&st, hdrs[i].value) < 0)
-			goto out;
-	if (st.ndkim > 0)
-		qsort(st.dkim, st.ndkim, sizeof(*st.dkim), engine_cmp_str);
-
-	/* Our TLS header: the first insert above header 0. */
-	if (params->tls_header_name != NULL &&
-	    params->tls_header_value != NULL && !params->trusted_reinjection) {
-		size_t nl = strlen(params->tls_header_name);
-
-		if (engine_new_value(&st, nl, params->tls_header_value,
-		        strlen(params->tls_header_value), &v) < 0 ||
-		    engine_add_edit(&st, ENGINE_INSERT, 0,
-		        params->tls_header_name, nl, v, NULL, 0,
-		        "tls-header") < 0)
-			goto out;
+	if (dkim_collect(&st.dkim, hdrs, nheaders) < 0) {
+		engine_nomem(&st);
+		goto out;
 	}
-
-	/*
-	 * Each header. A forged copy of our TLS header goes before any rule
-	 * sees it, DKIM-signed or not: a signature vouches for the sender's
-	 * text, not for our authserv-id.
-	 */
+	if (engine_tls_header(&st) < 0)
+		goto out;
+	/* A forged copy of our TLS header goes before any rule sees it. */
 	for (i = 0; i < nheaders; i++) {
 		if (engine_is_forged_tls(&st, &hdrs[i])) {
 			if (engine_add_edit(&st, ENGINE_DELETE, i, hdrs[i].name,
 			        strlen(hdrs[i].name), NULL, NULL, 0,
 			        "forged-tls-header") < 0)
 				goto out;
-			continue;
-		}
-		if (params->rules != NULL && engine_header(&st, i) < 0)
+		} else if (params->rules != NULL && engine_header(&st, i) < 0)
 			goto out;
 	}
 	if (params->rules != NULL && engine_message_rules(&st) < 0)
@@ -942,9 +721,7 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 	rc = 0;
 
 out:
-	for (i = 0; i < st.ndkim; i++)
-		free(st.dkim[i]);
-	free(st.dkim);
+	dkim_free(&st.dkim);
 	pcre2_match_data_free(st.md);
 	if (rc < 0)
 		engine_result_free(res);
@@ -967,449 +744,4 @@ engine_result_free(struct engine_result *res)
 	free(res->edits);
 	free(res->notes);
 	memset(res, 0, sizeof(*res));
-}
-
-/*
- * engine_safe_value - sanitise and re-fold a new value
- *
- * The value follows "Name:" (namelen octets) on the first line. Folds
- * ("\n" or "\r\n" followed by WSP) are kept as "\n" + WSP; every other
- * CR, LF or NUL becomes a space (see SECURITY). Trailing white space of
- * each line is dropped and a line that would hold only white space
- * disappears (RFC 5322 3.2.2: a folded line must contain a non-WSP
- * character). A line longer than 78 octets is folded at white space:
- * the white space becomes "\n\t". When no white space comes within 78
- * octets, the line is folded at the first white space after, as long as
- * the line stays within 998 octets; only a token longer than that is
- * split, by inserting "\n\t" inside it (without splitting a UTF-8
- * sequence). An empty result is " ": libmilter and the MTAs treat an
- * empty value as a deletion.
- */
-int
-engine_safe_value(
-    size_t namelen, const char *in, size_t len, struct pm_buf *out)
-{
-	struct pm_buf flat = PM_BUF_INIT;
-	size_t i, run, seg, segend, cur, n, prefix, start = out->len, w, best,
-	                                            h;
-	const char *s;
-	int first = 1, rc = -1;
-
-	/*
-	 * Folds become "\n"; any other CR, LF, NUL a space. Runs of other
-	 * bytes are copied at once.
-	 */
-	for (i = 0; i < len; i++) {
-		char c;
-
-		for (run = i;
-		     i < len && in[i] != '\r' && in[i] != '\n' && in[i] != 0;
-		     i++)
-			;
-		if (i > run && pm_buf_append(&flat, in + run, i - run) < 0)
-			goto out;
-		if (i == len)
-			break;
-		c = in[i];
-		if (c == '\r' && i + 2 < len && in[i + 1] == '\n' &&
-		    engine_is_wsp(in[i + 2])) {
-			c = '\n';
-			i++;
-		} else if (c == '\n' && i + 1 < len && engine_is_wsp(in[i + 1]))
-			c = '\n';
-		else
-			c = ' ';
-		if (pm_buf_putc(&flat, c) < 0)
-			goto out;
-	}
-	if (pm_buf_putc(&flat, '\n') < 0)
-		goto out;
-
-	/* One segment (physical line) at a time. */
-	for (seg = 0; seg < flat.len; seg = segend + 1) {
-		segend = seg + strcspn(flat.s + seg, "\n");
-		s = flat.s + seg;
-		n = segend - seg;
-		while (n > 0 && engine_is_wsp(s[n - 1]))
-			n--;
-		if (n == 0 && !first)
-			continue; /* white space only */
-		if (first) {
-			/* Nothing but white space: start with the next. */
-			for (i = 0; i < n && engine_is_wsp(s[i]); i++)
-				;
-			if (i == n) {
-				if (pm_buf_putc(out, ' ') < 0)
-					goto out;
-				prefix = namelen + 2;
-				for (;;) {
-					seg = segend + 1;
-					if (seg >= flat.len)
-						break;
-					segend =
-					    seg + strcspn(flat.s + seg, "\n");
-					s = flat.s + seg;
-					n = segend - seg;
-					while (n > 0 && engine_is_wsp(s[n - 1]))
-						n--;
-					for (i = 0;
-					     i < n && engine_is_wsp(s[i]); i++)
-						;
-					if (i < n)
-						break;
-				}
-				if (seg >= flat.len)
-					break;
-				s += i;
-				n -= i;
-			} else
-				prefix = namelen + 1;
-		} else {
-			if (pm_buf_putc(out, '\n') < 0)
-				goto out;
-			prefix = 0;
-		}
-		first = 0;
-		/* An absurd indentation would leave a blank line: one WSP. */
-		for (i = 0; i < n && engine_is_wsp(s[i]); i++)
-			;
-		if (i > ENGINE_FOLD_SOFT) {
-			s += i - 1;
-			n -= i - 1;
-		}
-
-		/* Fold this line. */
-		for (cur = 0; prefix + (n - cur) > ENGINE_FOLD_SOFT;) {
-			best = 0;
-			for (w = cur + 1;
-			     w < n && prefix + (w - cur) <= ENGINE_FOLD_HARD;
-			     w++) {
-				if (!engine_is_wsp(s[w]) ||
-				    engine_is_wsp(s[w - 1]))
-					continue;
-				if (prefix + (w - cur) <= ENGINE_FOLD_SOFT)
-					best = w;
-				else {
-					if (best == 0 &&
-					    prefix + (w - cur) <=
-					        ENGINE_FOLD_HARD)
-						best = w;
-					break;
-				}
-			}
-			if (best == 0 && prefix + (n - cur) <= ENGINE_FOLD_HARD)
-				break;
-			if (best == 0) {
-				/* One token over 998 octets: split it. */
-				h = cur +
-				    (prefix < ENGINE_FOLD_HARD
-				            ? ENGINE_FOLD_HARD - prefix
-				            : 1);
-				if (h >= n)
-					break;
-				while (h > cur + 1 &&
-				    ((unsigned char)s[h] & 0xc0) == 0x80)
-					h--;
-				if (pm_buf_append(out, s + cur, h - cur) < 0 ||
-				    pm_buf_append(out, "\n\t", 2) < 0)
-					goto out;
-				cur = h;
-			} else {
-				if (pm_buf_append(out, s + cur, best - cur) <
-				        0 ||
-				    pm_buf_append(out, "\n\t", 2) < 0)
-					goto out;
-				for (cur = best; engine_is_wsp(s[cur]); cur++)
-					;
-			}
-			prefix = 1;
-		}
-		if (pm_buf_append(out, s + cur, n - cur) < 0)
-			goto out;
-	}
-	if (out->len == start && pm_buf_putc(out, ' ') < 0)
-		goto out;
-	rc = 0;
-
-out:
-	pm_buf_free(&flat);
-	return (rc);
-}
-
-/* Sort helpers for engine_milter_ops() and engine_apply(). */
-struct engine_sortkey {
-	const char *name; /* header name (case-insensitive) */
-	size_t pos;
-	size_t idx; /* edit order, for ties */
-	const struct engine_edit *e;
-};
-
-/* engine_cmp_pos - by position, then edit order */
-static int
-engine_cmp_pos(const void *x, const void *y)
-{
-	const struct engine_sortkey *a = x, *b = y;
-
-	if (a->pos != b->pos)
-		return (a->pos < b->pos ? -1 : 1);
-	return (a->idx < b->idx ? -1 : a->idx > b->idx);
-}
-
-/* engine_cmp_name_up - by name, then top-down */
-static int
-engine_cmp_name_up(const void *x, const void *y)
-{
-	const struct engine_sortkey *a = x, *b = y;
-	int c = strcasecmp(a->name, b->name);
-
-	if (c != 0)
-		return (c);
-	return (engine_cmp_pos(x, y));
-}
-
-/* engine_cmp_name_down - by name, then bottom-up */
-static int
-engine_cmp_name_down(const void *x, const void *y)
-{
-	const struct engine_sortkey *a = x, *b = y;
-	int c = strcasecmp(a->name, b->name);
-
-	if (c != 0)
-		return (c);
-	if (a->pos != b->pos)
-		return (a->pos > b->pos ? -1 : 1);
-	return (a->idx < b->idx ? -1 : a->idx > b->idx);
-}
-
-/*
- * engine_count_above - in v (sorted by name, then pos), the entries with
- * this name and a position <= pos
- */
-static size_t
-engine_count_above(
-    const struct engine_sortkey *v, size_t n, const char *name, size_t pos)
-{
-	size_t lo = 0, hi = n, mid, first;
-	int c;
-
-	/* First entry with the name. */
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcasecmp(v[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	first = lo;
-	/* First entry past (name, pos). */
-	hi = n;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = strcasecmp(v[mid].name, name);
-		if (c < 0 || (c == 0 && v[mid].pos <= pos))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (lo - first);
-}
-
-/*
- * engine_occurrence - the occurrence (1, 2, ...) of original header pos
- * among the original headers of its name
- */
-static size_t
-engine_occurrence(const struct engine_header *hdrs, size_t pos)
-{
-	const char *name = hdrs[pos].name;
-	int c0 = tolower((unsigned char)name[0]);
-	size_t j, occ = 1;
-
-	for (j = 0; j < pos; j++)
-		if (tolower((unsigned char)hdrs[j].name[0]) == c0 &&
-		    strcasecmp(hdrs[j].name, name) == 0)
-			occ++;
-	return (occ);
-}
-
-/*
- * engine_milter_ops - order and index the edits for libmilter
- *
- * Inserts go first, top-down: an insert above original header pos lands
- * at pos + hidden + the inserts already placed (all above it). Then the
- * changes and deletes, per name bottom-up, so that no index is disturbed
- * by an earlier delete: the index is the occurrence of the name among
- * the original headers down to pos, plus the inserted headers of the
- * same name above pos. Sorting keeps this O(n log n) for a message with
- * many headers.
- */
-int
-engine_milter_ops(const struct engine_header *hdrs, size_t nheaders,
-    const struct engine_result *res, size_t hidden, struct engine_mop **ops,
-    size_t *nops)
-{
-	struct engine_sortkey *ins = NULL, *insn = NULL, *chg = NULL;
-	struct engine_sortkey *orig = NULL;
-	struct engine_mop *v = NULL, *m;
-	size_t nins = 0, nchg = 0, i, n = 0, occ;
-	size_t *occurrence = NULL;
-
-	*ops = NULL;
-	*nops = 0;
-	if (res->nedits == 0)
-		return (0);
-	if ((v = calloc(res->nedits, sizeof(*v))) == NULL ||
-	    (ins = calloc(res->nedits, sizeof(*ins))) == NULL ||
-	    (insn = calloc(res->nedits, sizeof(*insn))) == NULL ||
-	    (chg = calloc(res->nedits, sizeof(*chg))) == NULL)
-		goto nomem;
-	for (i = 0; i < res->nedits; i++) {
-		const struct engine_edit *e = &res->edits[i];
-		struct engine_sortkey k = {e->name, e->pos, i, e};
-
-		if (e->op == ENGINE_INSERT && e->pos <= nheaders)
-			ins[nins++] = k;
-		else if ((e->op == ENGINE_CHANGE || e->op == ENGINE_DELETE) &&
-		    e->pos < nheaders) {
-			k.name = hdrs[e->pos].name;
-			chg[nchg++] = k;
-		}
-	}
-	qsort(ins, nins, sizeof(*ins), engine_cmp_pos);
-	memcpy(insn, ins, nins * sizeof(*ins));
-	qsort(insn, nins, sizeof(*insn), engine_cmp_name_up);
-	qsort(chg, nchg, sizeof(*chg), engine_cmp_name_down);
-
-	/*
-	 * Occurrence of each original header among those of its name: for
-	 * a few changes counted directly (linear), else by sorting.
-	 */
-	if (nchg > ENGINE_OCC_DIRECT) {
-		if ((orig = calloc(nheaders, sizeof(*orig))) == NULL ||
-		    (occurrence = calloc(nheaders, sizeof(*occurrence))) ==
-		        NULL)
-			goto nomem;
-		for (i = 0; i < nheaders; i++) {
-			orig[i].name = hdrs[i].name;
-			orig[i].pos = orig[i].idx = i;
-		}
-		qsort(orig, nheaders, sizeof(*orig), engine_cmp_name_up);
-		for (occ = 0, i = 0; i < nheaders; i++) {
-			if (i == 0 ||
-			    strcasecmp(orig[i].name, orig[i - 1].name) != 0)
-				occ = 0;
-			occurrence[orig[i].pos] = ++occ;
-		}
-	}
-
-	/* Inserts, top-down: each lands below the ones placed before. */
-	for (i = 0; i < nins; i++) {
-		if (ins[i].pos > (size_t)INT_MAX - hidden - i)
-			goto nomem;
-		m = &v[n++];
-		m->kind = ENGINE_MOP_INSHEADER;
-		m->index = (int)(ins[i].pos + hidden + i);
-		m->name = ins[i].e->name;
-		m->value = ins[i].e->value;
-	}
-
-	/* Changes and deletes, per name, bottom-up. */
-	for (i = 0; i < nchg; i++) {
-		occ =
-		    (occurrence != NULL ? occurrence[chg[i].pos]
-		                        : engine_occurrence(hdrs, chg[i].pos)) +
-		    engine_count_above(insn, nins, chg[i].name, chg[i].pos);
-		if (occ > INT_MAX)
-			goto nomem;
-		m = &v[n++];
-		m->kind = ENGINE_MOP_CHGHEADER;
-		m->index = (int)occ;
-		m->name = chg[i].name;
-		m->value =
-		    chg[i].e->op == ENGINE_DELETE ? NULL : chg[i].e->value;
-	}
-
-	/* Adds, in order. */
-	for (i = 0; i < res->nedits; i++) {
-		if (res->edits[i].op != ENGINE_ADD)
-			continue;
-		m = &v[n++];
-		m->kind = ENGINE_MOP_ADDHEADER;
-		m->index = 0;
-		m->name = res->edits[i].name;
-		m->value = res->edits[i].value;
-	}
-	free(ins);
-	free(insn);
-	free(chg);
-	free(orig);
-	free(occurrence);
-	*ops = v;
-	*nops = n;
-	return (0);
-
-nomem:
-	free(v);
-	free(ins);
-	free(insn);
-	free(chg);
-	free(orig);
-	free(occurrence);
-	return (-1);
-}
-
-/* engine_apply - the header list after the edits */
-int
-engine_apply(const struct engine_header *hdrs, size_t nheaders,
-    const struct engine_result *res, struct engine_header **out, size_t *nout)
-{
-	struct engine_sortkey *k;
-	struct engine_header *v;
-	size_t i, j, nk = 0, n = 0, max = nheaders + res->nedits;
-	const struct engine_edit *e, *fate;
-
-	*out = NULL;
-	*nout = 0;
-	if ((v = calloc(max ? max : 1, sizeof(*v))) == NULL)
-		return (-1);
-	if ((k = calloc(res->nedits ? res->nedits : 1, sizeof(*k))) == NULL) {
-		free(v);
-		return (-1);
-	}
-	for (j = 0; j < res->nedits; j++) {
-		e = &res->edits[j];
-		if (e->op != ENGINE_ADD && e->pos <= nheaders) {
-			k[nk].pos = e->pos;
-			k[nk].idx = j;
-			k[nk++].e = e;
-		}
-	}
-	qsort(k, nk, sizeof(*k), engine_cmp_pos);
-	for (i = 0, j = 0; i <= nheaders; i++) {
-		for (fate = NULL; j < nk && k[j].pos == i; j++) {
-			e = k[j].e;
-			if (e->op == ENGINE_INSERT) {
-				v[n].name = e->name;
-				v[n++].value = e->value;
-			} else if (i < nheaders)
-				fate = e;
-		}
-		if (i == nheaders)
-			break;
-		if (fate != NULL && fate->op == ENGINE_DELETE)
-			continue;
-		v[n].name = hdrs[i].name;
-		v[n++].value = fate != NULL ? fate->value : hdrs[i].value;
-	}
-	for (j = 0; j < res->nedits; j++) {
-		e = &res->edits[j];
-		if (e->op == ENGINE_ADD) {
-			v[n].name = e->name;
-			v[n++].value = e->value;
-		}
-	}
-	free(k);
-	*out = v;
-	*nout = n;
-	return (0);
 }

@@ -98,6 +98,7 @@
 #include <sysexits.h>
 
 #include "config.h"
+#include "edits.h"
 #include "engine.h"
 #include "params.h"
 #include "session.h"
@@ -696,7 +697,7 @@ testmsg_run(const struct snapshot *snap, const char *file,
 	if (snap->conf->dry_run || res.nedits == 0) {
 		tm_print(out, &tp, hidx, hidden, shown, nshown, NULL, NULL, 0);
 	} else {
-		if (engine_apply(shown, nshown, &res, &outh, &nout) < 0) {
+		if (edits_apply(shown, nshown, &res, &outh, &nout) < 0) {
 			fprintf(err, "privacy-milter: out of memory\n");
 			rc = EX_OSERR;
 			goto done;

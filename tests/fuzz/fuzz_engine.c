@@ -33,7 +33,7 @@
 /*	position is in range, at most one CHANGE or DELETE per position,
 /*	no new value can start a new header line (every LF is followed by
 /*	space or tab, every CR by LF), inserted and added header names are
-/*	valid field names, and engine_milter_ops() and engine_apply()
+/*	valid field names, and edits_milter_ops() and edits_apply()
 /*	agree with the edits in count.
 /*--*/
 #include <stdint.h>
@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edits.h"
 #include "engine.h"
 #include "fuzz.h"
 #include "pseudonym.h"
@@ -283,7 +284,7 @@ run_engine(
 	struct engine_result res = {0};
 	struct pm_session s;
 	struct pm_error err;
-	struct engine_mop *ops = NULL;
+	struct edits_mop *ops = NULL;
 	struct engine_header *out = NULL;
 	size_t nops = 0, nout = 0, i, j, ndel = 0, nnew = 0;
 	unsigned char *seen;
@@ -343,20 +344,20 @@ run_engine(
 	free(seen);
 	for (i = 0; i < res.nnotes; i++)
 		FUZZ_ASSERT(res.notes[i].pos <= n);
-	if (engine_milter_ops(h, n, &res, 1, &ops, &nops) == 0) {
+	if (edits_milter_ops(h, n, &res, 1, &ops, &nops, &err) == 0) {
 		FUZZ_ASSERT(nops == res.nedits);
 		for (j = 0; j < nops; j++) {
 			FUZZ_ASSERT(ops[j].name != NULL);
-			if (ops[j].kind == ENGINE_MOP_CHGHEADER)
+			if (ops[j].kind == EDITS_MOP_CHGHEADER)
 				FUZZ_ASSERT(ops[j].index >= 1);
-			if (ops[j].kind == ENGINE_MOP_INSHEADER)
+			if (ops[j].kind == EDITS_MOP_INSHEADER)
 				FUZZ_ASSERT(ops[j].index >= 0);
-			if (ops[j].kind != ENGINE_MOP_CHGHEADER)
+			if (ops[j].kind != EDITS_MOP_CHGHEADER)
 				FUZZ_ASSERT(ops[j].value != NULL);
 		}
 		free(ops);
 	}
-	if (engine_apply(h, n, &res, &out, &nout) == 0) {
+	if (edits_apply(h, n, &res, &out, &nout) == 0) {
 		FUZZ_ASSERT(nout == n - ndel + nnew);
 		for (j = 0; j < nout; j++)
 			FUZZ_ASSERT(

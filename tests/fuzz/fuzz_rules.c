@@ -77,7 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			FUZZ_ASSERT(r != NULL);
 			FUZZ_ASSERT(r->seq == i);
-			FUZZ_ASSERT(r->id != NULL && r->line > 0);
+			FUZZ_ASSERT(r->file != NULL && r->line > 0);
 			if (r->header != NULL) {
 				const char *h;
 

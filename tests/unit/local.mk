@@ -10,6 +10,7 @@ UNIT_TESTS = \
 	tests/unit/test_config \
 	tests/unit/test_testmsg \
 	tests/unit/test_cidr \
+	tests/unit/test_match \
 	tests/unit/test_template \
 	tests/unit/test_fold \
 	tests/unit/test_edits \
@@ -25,6 +26,7 @@ tests_unit_test_session_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_session_LDADD = $(UNIT_LDADD)
 tests_unit_test_rules_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rules_LDADD = $(UNIT_LDADD)
+tests_unit_test_engine_SOURCES = tests/unit/test_engine.c $(UNIT_HELPERS)
 tests_unit_test_engine_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_engine_LDADD = $(UNIT_LDADD)
 tests_unit_test_tls_CFLAGS = $(UNIT_CFLAGS)
@@ -36,6 +38,8 @@ tests_unit_test_config_LDADD = $(UNIT_LDADD)
 tests_unit_test_testmsg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_testmsg_LDADD = $(UNIT_LDADD)
 UNIT_HELPERS = tests/unit/unit.c tests/unit/unit.h
+tests_unit_test_match_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_match_LDADD = $(UNIT_LDADD)
 tests_unit_test_cidr_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_cidr_LDADD = $(UNIT_LDADD)
 tests_unit_test_template_CFLAGS = $(UNIT_CFLAGS)

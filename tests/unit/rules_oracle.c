@@ -118,7 +118,7 @@ one_header(const struct ruleset *rs, const char *hdr, size_t len,
 		return (-1);
 	printf("%.*s\t%s", (int)len, hdr, r->action_word);
 	if (r->text != NULL) {
-		if (rules_expand(r->text,
+		if (template_expand(r->text,
 		        r->subject == RULES_SUBJ_LINE ? hdr : value,
 		        pcre2_get_ovector_pointer(md),
 		        pcre2_get_ovector_count(md), &out) < 0) {

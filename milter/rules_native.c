@@ -1,0 +1,756 @@
+/*++
+/* NAME
+/*	rules_native 3
+/* SUMMARY
+/*	native rules: lexer, condition grammar, per-action checks
+/* DESCRIPTION
+/*	Part of the rules module (contract in include/rules.h, language in
+/*	privacy-milter.rules(5)). A native rule is
+/*
+/*	    ACTION HEADER [/PATTERN/FLAGS] [with "TEXT"] [when CONDITION]
+/*	        [OPTION ...]
+/*
+/*	read by a small lexer (words, double-quoted texts, patterns and
+/*	parentheses) and a recursive-descent parser for conditions:
+/*
+/*	    CONDITION = AND { "or" AND }
+/*	    AND       = ATOM { "and" ATOM }
+/*	    ATOM      = "not" ATOM | "(" CONDITION ")" | CRITERION
+/*
+/*	What each action needs (a text, a pattern, none) is checked by one
+/*	small function per action, named in rules_native_actions[].
+/*--*/
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_impl.h"
+
+enum rules_tok {
+	RULES_T_END,
+	RULES_T_WORD,
+	RULES_T_STRING,
+	RULES_T_PATTERN,
+	RULES_T_LPAREN,
+	RULES_T_RPAREN,
+	RULES_T_BAD, /* error already reported */
+};
+
+struct rules_lexer {
+	struct rules_parser *p;
+	unsigned line;
+	const char *s;
+	size_t pos; /* next unread byte */
+	/* The current token (after rules_lex_next). */
+	enum rules_tok tok;
+	size_t start; /* offset of the token */
+	size_t len;
+	char *str; /* RULES_T_STRING: the decoded text */
+	struct rules_patsrc ps; /* RULES_T_PATTERN */
+};
+
+/* A native rule as read, before it is checked and built. */
+struct rules_nat {
+	enum rules_action act;
+	const char *aw, *hw; /* action and header words */
+	size_t awlen, hwlen;
+	int any; /* HEADER is "*" */
+	int have_pat;
+	struct rules_patsrc ps;
+	char *text; /* decoded "with" text, NULL: none */
+	unsigned textcol;
+	struct match_cond *when;
+	unsigned flags;
+};
+
+typedef int (*rules_check_fn)(
+    struct rules_parser *, unsigned, const struct rules_nat *);
+
+static int rules_check_replace(
+    struct rules_parser *, unsigned, const struct rules_nat *);
+static int rules_check_subst(
+    struct rules_parser *, unsigned, const struct rules_nat *);
+static int rules_check_add(
+    struct rules_parser *, unsigned, const struct rules_nat *);
+static int rules_check_plain(
+    struct rules_parser *, unsigned, const struct rules_nat *);
+
+/* The native actions and what each needs. */
+static const struct {
+	const char *word;
+	enum rules_action act;
+	rules_check_fn check;
+} rules_native_actions[] = {
+    {"remove", RULES_REMOVE, rules_check_plain},
+    {"replace", RULES_REPLACE_VALUE, rules_check_replace},
+    {"redact", RULES_REDACT, rules_check_subst},
+    {"pseudonymize", RULES_PSEUDONYMIZE, rules_check_subst},
+    {"add", RULES_ADD, rules_check_add},
+    {"log", RULES_LOG, rules_check_plain},
+    {"keep", RULES_STOP, rules_check_plain},
+};
+
+/* The criteria that take a list, with an example for messages. */
+static const struct {
+	const char *word;
+	enum match_cond_kind kind;
+	const char *example;
+} rules_list_criteria[] = {
+    {"service", MATCH_C_SERVICE, "submission"},
+    {"port", MATCH_C_PORT, "587,465"},
+    {"client", MATCH_C_CLIENT, "192.0.2.0/24,2001:db8::/32"},
+    {"login", MATCH_C_LOGIN, "submission"},
+    {"sender-domain", MATCH_C_SENDER_DOMAIN, "example.org,.example.net"},
+};
+
+/* The criteria without arguments. */
+static const struct {
+	const char *word;
+	enum match_cond_kind kind;
+} rules_flag_criteria[] = {
+    {"authenticated", MATCH_C_AUTHENTICATED},
+    {"local", MATCH_C_LOCAL},
+    {"tls", MATCH_C_TLS},
+};
+
+#define RULES_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* rules_lex_string - a double-quoted text at s[i] == '"' */
+static enum rules_tok
+rules_lex_string(struct rules_lexer *lx, size_t i)
+{
+	struct pm_buf b = PM_BUF_INIT;
+	const char *s = lx->s;
+
+	for (i++; s[i] != 0 && s[i] != '"'; i++) {
+		if (s[i] == '\\' && (s[i + 1] == '"' || s[i + 1] == '\\'))
+			i++;
+		if (pm_buf_putc(&b, s[i]) < 0) {
+			pm_buf_free(&b);
+			rules_enomem(lx->p, lx->line);
+			return (lx->tok = RULES_T_BAD);
+		}
+	}
+	if (s[i] == 0) {
+		pm_buf_free(&b);
+		rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
+		    "unterminated text: missing closing '\"'");
+		return (lx->tok = RULES_T_BAD);
+	}
+	lx->str = pm_buf_steal(&b);
+	lx->pos = i + 1;
+	lx->len = lx->pos - lx->start;
+	return (lx->tok = RULES_T_STRING);
+}
+
+/* rules_lex_next - read the next token into lx */
+static enum rules_tok
+rules_lex_next(struct rules_lexer *lx)
+{
+	const char *s = lx->s;
+	size_t i;
+
+	free(lx->str);
+	lx->str = NULL;
+	while (isspace((unsigned char)s[lx->pos]))
+		lx->pos++;
+	i = lx->start = lx->pos;
+	switch (s[i]) {
+	case 0:
+		lx->len = 0;
+		return (lx->tok = RULES_T_END);
+	case '(':
+	case ')':
+		lx->pos++;
+		lx->len = 1;
+		return (
+		    lx->tok = s[i] == '(' ? RULES_T_LPAREN : RULES_T_RPAREN);
+	case '/':
+		if (rules_scan_pattern(
+		        lx->p, lx->line, s, &lx->pos, 0, &lx->ps) < 0)
+			return (lx->tok = RULES_T_BAD);
+		lx->len = lx->pos - i;
+		return (lx->tok = RULES_T_PATTERN);
+	case '"':
+		return (rules_lex_string(lx, i));
+	default:
+		while (s[i] != 0 && !isspace((unsigned char)s[i]) &&
+		    s[i] != '(' && s[i] != ')')
+			i++;
+		lx->pos = i;
+		lx->len = i - lx->start;
+		return (lx->tok = RULES_T_WORD);
+	}
+}
+
+/* rules_lex_is - current token is this word (case-insensitive) */
+static int
+rules_lex_is(const struct rules_lexer *lx, const char *word)
+{
+	return (lx->tok == RULES_T_WORD &&
+	    rules_word_is(lx->s + lx->start, lx->len, word));
+}
+
+/* rules_lex_what - describe the current token for a message */
+static void
+rules_lex_what(const struct rules_lexer *lx, char *buf, size_t len)
+{
+	if (lx->tok == RULES_T_END)
+		snprintf(buf, len, "the end of the line");
+	else
+		snprintf(buf, len, "\"%.*s\"",
+		    (int)(lx->len > 60 ? 60 : lx->len), lx->s + lx->start);
+}
+
+/* rules_lex_expected - "WHAT but found TOKEN" at the current token */
+static void
+rules_lex_expected(const struct rules_lexer *lx, const char *what)
+{
+	char found[100];
+
+	if (lx->tok == RULES_T_BAD)
+		return; /* reported by the lexer */
+	rules_lex_what(lx, found, sizeof(found));
+	rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
+	    "%s but found %s", what, found);
+}
+
+/* rules_is_option - an OPTION word ends a condition */
+static int
+rules_is_option(const struct rules_lexer *lx)
+{
+	return (rules_lex_is(lx, "continue") || rules_lex_is(lx, "log-only") ||
+	    rules_lex_is(lx, "force") || rules_lex_is(lx, "with") ||
+	    rules_lex_is(lx, "when"));
+}
+
+/*
+ * Conditions.
+ */
+
+static struct match_cond *rules_parse_or(struct rules_lexer *);
+
+/* rules_cond_new - allocate a condition node */
+static struct match_cond *
+rules_cond_new(struct rules_lexer *lx, enum match_cond_kind kind)
+{
+	struct match_cond *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		rules_enomem(lx->p, lx->line);
+		return (NULL);
+	}
+	c->kind = kind;
+	return (c);
+}
+
+/* rules_add_cidr - one network [w, w + len) of a client list */
+static int
+rules_add_cidr(
+    struct rules_lexer *lx, struct match_cond *c, const char *w, size_t len)
+{
+	char why[300];
+	void *v;
+
+	if ((v = realloc(c->cidrs, (c->ncidrs + 1) * sizeof(*c->cidrs))) ==
+	    NULL) {
+		rules_enomem(lx->p, lx->line);
+		return (-1);
+	}
+	c->cidrs = v;
+	if (cidr_parse(w, len, &c->cidrs[c->ncidrs], why, sizeof(why)) < 0) {
+		rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)(w - lx->s) + 1,
+		    "bad CIDR \"%.*s\": %s", (int)(len > 60 ? 60 : len), w,
+		    why);
+		return (-1);
+	}
+	c->ncidrs++;
+	return (0);
+}
+
+/* rules_add_element - one list element [w, e) into c */
+static int
+rules_add_element(
+    struct rules_lexer *lx, struct match_cond *c, const char *w, const char *e)
+{
+	size_t len = (size_t)(e - w), i;
+	unsigned long n = 0;
+	void *v;
+
+	if (c->kind == MATCH_C_CLIENT)
+		return (rules_add_cidr(lx, c, w, len));
+	if (c->kind == MATCH_C_PORT) {
+		for (i = 0;
+		     i < len && isdigit((unsigned char)w[i]) && n <= 65535; i++)
+			n = n * 10 + (unsigned long)(w[i] - '0');
+		if (i < len || n > 65535) {
+			rules_perr(lx->p, PM_ERROR, lx->line,
+			    (unsigned)(w - lx->s) + 1,
+			    "bad condition: port \"%.*s\" is not a number from 0 to 65535",
+			    (int)(len > 60 ? 60 : len), w);
+			return (-1);
+		}
+	}
+	if ((v = realloc(c->names, (c->nnames + 1) * sizeof(*c->names))) ==
+	    NULL)
+		goto nomem;
+	c->names = v;
+	c->names[c->nnames] = c->kind == MATCH_C_SENDER_DOMAIN
+	    ? pm_lower_dup(w, len)
+	    : strndup(w, len);
+	if (c->names[c->nnames] == NULL)
+		goto nomem;
+	c->nnames++;
+	return (0);
+
+nomem:
+	rules_enomem(lx->p, lx->line);
+	return (-1);
+}
+
+/* rules_parse_list - NAME[,NAME...] after criterion k */
+static int
+rules_parse_list(struct rules_lexer *lx, struct match_cond *c, size_t k)
+{
+	const char *kw = rules_list_criteria[k].word, *w, *e, *end;
+	char what[200];
+	int more = 1;
+
+	while (more) {
+		rules_lex_next(lx);
+		if (lx->tok != RULES_T_WORD || rules_is_option(lx)) {
+			snprintf(what, sizeof(what),
+			    "bad condition: expected a list after \"%s\" (e.g. %s %s)",
+			    kw, kw, rules_list_criteria[k].example);
+			rules_lex_expected(lx, what);
+			return (-1);
+		}
+		w = lx->s + lx->start;
+		end = w + lx->len;
+		if ((more = end[-1] == ',') != 0) /* "a, b": goes on */
+			end--;
+		for (;; w = e + 1) {
+			if ((e = memchr(w, ',', (size_t)(end - w))) == NULL)
+				e = end;
+			if (e == w) {
+				rules_perr(lx->p, PM_ERROR, lx->line,
+				    (unsigned)(w - lx->s) + 1,
+				    "bad condition: empty element in the list after \"%s\"",
+				    kw);
+				return (-1);
+			}
+			if (rules_add_element(lx, c, w, e) < 0)
+				return (-1);
+			if (e == end)
+				break;
+		}
+	}
+	return (0);
+}
+
+/* rules_parse_login_re - "login /re/" (the lexer is on "login") */
+static int
+rules_parse_login_re(struct rules_lexer *lx, struct match_cond *c)
+{
+	struct match_pattern pat;
+
+	rules_lex_next(lx);
+	if (lx->tok != RULES_T_PATTERN ||
+	    rules_compile(lx->p, lx->line, &lx->ps, &pat) < 0)
+		return (-1);
+	c->re = pat.re;
+	return (0);
+}
+
+/* rules_parse_criterion - a criterion and its arguments */
+static struct match_cond *
+rules_parse_criterion(struct rules_lexer *lx)
+{
+	struct match_cond *c;
+	size_t k, save;
+
+	for (k = 0; k < RULES_NELEM(rules_flag_criteria); k++)
+		if (rules_lex_is(lx, rules_flag_criteria[k].word)) {
+			c = rules_cond_new(lx, rules_flag_criteria[k].kind);
+			rules_lex_next(lx);
+			return (c);
+		}
+	for (k = 0; k < RULES_NELEM(rules_list_criteria); k++)
+		if (rules_lex_is(lx, rules_list_criteria[k].word))
+			break;
+	if (k == RULES_NELEM(rules_list_criteria)) {
+		rules_lex_expected(lx,
+		    "bad condition: expected authenticated, local, tls, service, port, client, login, sender-domain, \"not\" or \"(\"");
+		return (NULL);
+	}
+	if ((c = rules_cond_new(lx, rules_list_criteria[k].kind)) == NULL)
+		return (NULL);
+	for (save = lx->pos; isspace((unsigned char)lx->s[save]); save++)
+		;
+	if (c->kind == MATCH_C_LOGIN && lx->s[save] == '/') {
+		if (rules_parse_login_re(lx, c) < 0)
+			goto fail;
+	} else if (rules_parse_list(lx, c, k) < 0)
+		goto fail;
+	rules_lex_next(lx);
+	return (c);
+
+fail:
+	match_cond_free(c);
+	return (NULL);
+}
+
+/* rules_parse_atom - not ATOM | ( CONDITION ) | CRITERION */
+static struct match_cond *
+rules_parse_atom(struct rules_lexer *lx)
+{
+	struct match_cond *c, *n;
+	char what[100];
+
+	if (lx->tok == RULES_T_BAD)
+		return (NULL);
+	if (rules_lex_is(lx, "not")) {
+		rules_lex_next(lx);
+		if ((c = rules_parse_atom(lx)) == NULL)
+			return (NULL);
+		if ((n = rules_cond_new(lx, MATCH_C_NOT)) == NULL) {
+			match_cond_free(c);
+			return (NULL);
+		}
+		n->a = c;
+		return (n);
+	}
+	if (lx->tok != RULES_T_LPAREN)
+		return (rules_parse_criterion(lx));
+	rules_lex_next(lx);
+	if ((c = rules_parse_or(lx)) == NULL)
+		return (NULL);
+	if (lx->tok != RULES_T_RPAREN) {
+		rules_lex_what(lx, what, sizeof(what));
+		rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
+		    "bad condition: expected \")\" but found %s", what);
+		match_cond_free(c);
+		return (NULL);
+	}
+	rules_lex_next(lx);
+	return (c);
+}
+
+/*
+ * rules_parse_binary - OPERAND { word OPERAND }, left-associative; "and"
+ * binds tighter than "or" because its operands are atoms.
+ */
+static struct match_cond *
+rules_parse_binary(struct rules_lexer *lx, const char *word,
+    enum match_cond_kind kind,
+    struct match_cond *(*operand)(struct rules_lexer *))
+{
+	struct match_cond *l, *r, *n;
+
+	if ((l = operand(lx)) == NULL)
+		return (NULL);
+	while (rules_lex_is(lx, word)) {
+		rules_lex_next(lx);
+		if ((r = operand(lx)) == NULL ||
+		    (n = rules_cond_new(lx, kind)) == NULL) {
+			match_cond_free(l);
+			match_cond_free(r);
+			return (NULL);
+		}
+		n->a = l;
+		n->b = r;
+		l = n;
+	}
+	return (l);
+}
+
+/* rules_parse_and - ATOM { and ATOM } */
+static struct match_cond *
+rules_parse_and(struct rules_lexer *lx)
+{
+	return (rules_parse_binary(lx, "and", MATCH_C_AND, rules_parse_atom));
+}
+
+/* rules_parse_or - AND { or AND } */
+static struct match_cond *
+rules_parse_or(struct rules_lexer *lx)
+{
+	return (rules_parse_binary(lx, "or", MATCH_C_OR, rules_parse_and));
+}
+
+/*
+ * What each action needs.
+ */
+
+/* rules_check_replace - replace HEADER [/pattern/] with "TEXT" */
+static int
+rules_check_replace(
+    struct rules_parser *p, unsigned line, const struct rules_nat *n)
+{
+	if (n->text == NULL) {
+		rules_perr(p, PM_ERROR, line, 0,
+		    "\"replace\" needs a text: replace HEADER [/pattern/] with \"TEXT\"");
+		return (-1);
+	}
+	return (0);
+}
+
+/* rules_check_subst - redact HEADER /pattern/ [with "TEXT"]; pseudonymize */
+static int
+rules_check_subst(
+    struct rules_parser *p, unsigned line, const struct rules_nat *n)
+{
+	if (!n->have_pat) {
+		rules_perr(p, PM_ERROR, line, 0,
+		    "\"%.*s\" needs a pattern: %.*s HEADER /pattern/%s",
+		    (int)n->awlen, n->aw, (int)n->awlen, n->aw,
+		    n->act == RULES_REDACT ? " [with \"TEXT\"]" : "");
+		return (-1);
+	}
+	if (n->act == RULES_PSEUDONYMIZE && n->text != NULL) {
+		rules_perr(p, PM_ERROR, line, n->textcol,
+		    "\"%.*s\" takes no text: every match becomes a pseudonym",
+		    (int)n->awlen, n->aw);
+		return (-1);
+	}
+	return (0);
+}
+
+/* rules_check_add - add HEADER with "TEXT", outside if ... endif */
+static int
+rules_check_add(
+    struct rules_parser *p, unsigned line, const struct rules_nat *n)
+{
+	if (n->any) {
+		rules_perr(p, PM_ERROR, line, 0,
+		    "\"add\" needs a header name, not \"*\"");
+		return (-1);
+	}
+	if (n->have_pat) {
+		rules_perr(p, PM_ERROR, line, n->ps.col,
+		    "\"add\" takes no pattern: add HEADER with \"TEXT\"");
+		return (-1);
+	}
+	if (n->text == NULL) {
+		rules_perr(p, PM_ERROR, line, 0,
+		    "\"add\" needs a text: add HEADER with \"TEXT\"");
+		return (-1);
+	}
+	if (p->depth > 0) {
+		rules_perr(p, PM_ERROR, line, 0,
+		    "\"add\" cannot be used inside if ... endif: it runs once per message, not per header");
+		return (-1);
+	}
+	return (0);
+}
+
+/* rules_check_plain - remove, log, keep: no text */
+static int
+rules_check_plain(
+    struct rules_parser *p, unsigned line, const struct rules_nat *n)
+{
+	if (n->text != NULL) {
+		rules_perr(p, PM_ERROR, line, n->textcol,
+		    "\"%.*s\" takes no text (\"with\")", (int)n->awlen, n->aw);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Reading and building a native rule.
+ */
+
+/* rules_native_head - ACTION HEADER; index of the action, -1 on error */
+static int
+rules_native_head(struct rules_lexer *lx, struct rules_nat *n)
+{
+	size_t k;
+	char what[200];
+
+	rules_lex_next(lx);
+	n->aw = lx->s + lx->start;
+	n->awlen = lx->len;
+	for (k = 0; k < RULES_NELEM(rules_native_actions); k++)
+		if (rules_word_is(
+		        n->aw, n->awlen, rules_native_actions[k].word))
+			break;
+	if (k == RULES_NELEM(rules_native_actions)) {
+		rules_perr(lx->p, PM_ERROR, lx->line, 1,
+		    "unknown action \"%.*s\" (expected remove, replace, redact, pseudonymize, add, log or keep; or a header_checks line: /pattern/ ACTION)",
+		    (int)(n->awlen > 60 ? 60 : n->awlen), n->aw);
+		return (-1);
+	}
+	n->act = rules_native_actions[k].act;
+	rules_lex_next(lx);
+	n->hw = lx->s + lx->start;
+	n->hwlen = lx->len;
+	if (lx->tok != RULES_T_WORD) {
+		snprintf(what, sizeof(what),
+		    "expected a header name or \"*\" after \"%.*s\"",
+		    (int)n->awlen, n->aw);
+		rules_lex_expected(lx, what);
+		return (-1);
+	}
+	n->any = n->hwlen == 1 && n->hw[0] == '*';
+	if (!n->any && !pm_field_name_ok(n->hw, n->hwlen)) {
+		rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
+		    "bad header name \"%.*s\" (printable characters without \":\", or \"*\" for any header)",
+		    (int)(n->hwlen > 60 ? 60 : n->hwlen), n->hw);
+		return (-1);
+	}
+	return ((int)k);
+}
+
+/* rules_native_option - one clause: with, when or an OPTION word */
+static int
+rules_native_option(struct rules_lexer *lx, struct rules_nat *n)
+{
+	static const struct {
+		const char *word;
+		unsigned flag;
+	} opts[] = {
+	    {"continue", RULES_F_CONTINUE},
+	    {"log-only", RULES_F_LOGONLY},
+	    {"force", RULES_F_FORCE},
+	};
+	char what[200];
+	size_t k;
+
+	if (rules_lex_is(lx, "with") && n->text == NULL) {
+		rules_lex_next(lx);
+		if (lx->tok != RULES_T_STRING) {
+			rules_lex_expected(
+			    lx, "expected a double-quoted text after \"with\"");
+			return (-1);
+		}
+		n->text = lx->str;
+		lx->str = NULL;
+		n->textcol = (unsigned)lx->start + 1;
+		rules_lex_next(lx);
+		return (0);
+	}
+	if (rules_lex_is(lx, "when") && n->when == NULL) {
+		rules_lex_next(lx);
+		if ((n->when = rules_parse_or(lx)) == NULL)
+			return (-1);
+		if (lx->tok == RULES_T_RPAREN) {
+			rules_perr(lx->p, PM_ERROR, lx->line,
+			    (unsigned)lx->start + 1,
+			    "bad condition: \")\" without a matching \"(\"");
+			return (-1);
+		}
+		return (0);
+	}
+	for (k = 0; k < RULES_NELEM(opts); k++)
+		if (rules_lex_is(lx, opts[k].word)) {
+			n->flags |= opts[k].flag;
+			rules_lex_next(lx);
+			return (0);
+		}
+	rules_lex_what(lx, what, sizeof(what));
+	rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
+	    "unknown option %s (expected %s%scontinue, log-only or force)",
+	    what, n->text == NULL ? "with \"TEXT\", " : "",
+	    n->when == NULL ? "when CONDITION, " : "");
+	return (-1);
+}
+
+/* rules_native_read - the whole line into n; -1 after an error */
+static int
+rules_native_read(struct rules_lexer *lx, struct rules_nat *n)
+{
+	int k;
+
+	if ((k = rules_native_head(lx, n)) < 0)
+		return (-1);
+	rules_lex_next(lx);
+	if (lx->tok == RULES_T_PATTERN) {
+		n->ps = lx->ps;
+		n->have_pat = 1;
+		rules_lex_next(lx);
+	}
+	while (lx->tok != RULES_T_END)
+		if (lx->tok == RULES_T_BAD || rules_native_option(lx, n) < 0)
+			return (-1);
+	return (rules_native_actions[k].check(lx->p, lx->line, n));
+}
+
+/* rules_native_build - the rule from a checked line; -1 after an error */
+static int
+rules_native_build(struct rules_parser *p, unsigned line, struct rules_nat *n)
+{
+	struct template *t = NULL;
+	struct rule *r;
+
+	if (n->text != NULL) {
+		if (rules_text(p, line, n->textcol, n->text, &t) < 0)
+			return (-1);
+		if (template_max_ref(t) > 0 && !n->have_pat) {
+			rules_perr(p, PM_ERROR, line, n->textcol,
+			    "\"$%u\" needs a pattern with capture groups",
+			    template_max_ref(t));
+			template_free(t);
+			return (-1);
+		}
+	} else if (n->act == RULES_REDACT &&
+	    rules_text(p, line, n->textcol, "", &t) < 0)
+		return (-1);
+	if ((r = rules_new_rule(p, line)) == NULL) {
+		template_free(t);
+		return (-1);
+	}
+	r->subject = RULES_SUBJ_VALUE;
+	r->action = n->act;
+	r->flags = n->flags;
+	r->text = t;
+	r->when = n->when;
+	n->when = NULL;
+	if (n->have_pat && rules_compile(p, line, &n->ps, &r->pat) < 0)
+		goto drop;
+	if (t != NULL && template_max_ref(t) > r->pat.ncapture) {
+		rules_perr(p, PM_ERROR, line, n->textcol,
+		    "\"$%u\" refers to a capture group the pattern does not have (it has %u)",
+		    template_max_ref(t), (unsigned)r->pat.ncapture);
+		goto drop;
+	}
+	r->name = strndup(n->hw, n->hwlen);
+	r->action_word = pm_lower_dup(n->aw, n->awlen);
+	if (r->name == NULL || r->action_word == NULL)
+		goto nomem;
+	/* Dispatch: the HEADER, or for "*" an enclosing "if ^Name:". */
+	if (!n->any && (r->header = pm_lower_dup(n->hw, n->hwlen)) == NULL)
+		goto nomem;
+	if (n->any && rules_guard_header(p, r) < 0)
+		goto nomem;
+	return (0);
+
+nomem:
+	rules_enomem(p, line);
+drop:
+	rules_drop_last(p);
+	return (-1);
+}
+
+/*
+ * rules_parse_native - ACTION HEADER [/re/flags] [with "TEXT"]
+ * [when CONDITION] [OPTION ...]
+ */
+void
+rules_parse_native(struct rules_parser *p, unsigned line, const char *s)
+{
+	struct rules_lexer lx;
+	struct rules_nat n;
+
+	memset(&lx, 0, sizeof(lx));
+	lx.p = p;
+	lx.line = line;
+	lx.s = s;
+	memset(&n, 0, sizeof(n));
+	if (rules_native_read(&lx, &n) == 0)
+		(void)rules_native_build(p, line, &n);
+	free(lx.str);
+	free(n.text);
+	match_cond_free(n.when);
+}
