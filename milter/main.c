@@ -34,7 +34,7 @@
 #include "pseudonym.h"
 #include "snapshot.h"
 #include "supervisor.h"
-#include "testmsg.h"
+#include "tester.h"
 #include "tls.h"
 #include "util.h"
 
@@ -327,7 +327,7 @@ main(int argc, char **argv)
 			rc = 0;
 		}
 	} else if (test_file != NULL) {
-		rc = testmsg_run(snap, test_file, (const char *const *)macros,
+		rc = tester_run(snap, test_file, (const char *const *)macros,
 		    nmacros, hide_first, stdout, stderr);
 	} else {
 		sa.conf_path = conf_path;

@@ -13,14 +13,14 @@
 # seconds; in a build not configured for fuzzing it makes its own (clang)
 # build first. See tests/fuzz/README for how a crash becomes a test.
 
-FUZZ_NAMES = rules engine engine_rules fold tls config testmsg
+FUZZ_NAMES = rules engine engine_rules fold msgparse tls config
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_SRCDIR='"$(abs_top_srcdir)"'
 FUZZ_SECONDS = 60
 
 REPLAY_PROGS = tests/fuzz/replay_rules tests/fuzz/replay_engine \
 	tests/fuzz/replay_engine_rules tests/fuzz/replay_fold \
-	tests/fuzz/replay_tls \
-	tests/fuzz/replay_config tests/fuzz/replay_testmsg
+	tests/fuzz/replay_msgparse tests/fuzz/replay_tls \
+	tests/fuzz/replay_config
 check_PROGRAMS += $(REPLAY_PROGS)
 TESTS += tests/fuzz/replay
 EXTRA_DIST += tests/fuzz/replay tests/fuzz/smoke tests/fuzz/README \
@@ -44,10 +44,6 @@ tests_fuzz_replay_engine_rules_SOURCES = tests/fuzz/fuzz_engine.c \
 tests_fuzz_replay_engine_rules_CPPFLAGS = $(FUZZ_CPPFLAGS) \
 	-DFUZZ_RULES_FROM_INPUT
 tests_fuzz_replay_engine_rules_LDADD = $(CORE_LIBS)
-tests_fuzz_replay_fold_SOURCES = tests/fuzz/fuzz_fold.c \
-	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
-tests_fuzz_replay_fold_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_replay_fold_LDADD = $(CORE_LIBS)
 tests_fuzz_replay_tls_SOURCES = tests/fuzz/fuzz_tls.c \
 	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
 tests_fuzz_replay_tls_CPPFLAGS = $(FUZZ_CPPFLAGS)
@@ -56,16 +52,20 @@ tests_fuzz_replay_config_SOURCES = tests/fuzz/fuzz_config.c \
 	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
 tests_fuzz_replay_config_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_replay_config_LDADD = $(CORE_LIBS)
-tests_fuzz_replay_testmsg_SOURCES = tests/fuzz/fuzz_testmsg.c \
+tests_fuzz_replay_msgparse_SOURCES = tests/fuzz/fuzz_msgparse.c \
 	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
-tests_fuzz_replay_testmsg_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_replay_testmsg_LDADD = $(CORE_LIBS)
+tests_fuzz_replay_msgparse_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_replay_msgparse_LDADD = $(CORE_LIBS)
+tests_fuzz_replay_fold_SOURCES = tests/fuzz/fuzz_fold.c \
+	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
+tests_fuzz_replay_fold_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_replay_fold_LDADD = $(CORE_LIBS)
 
 FUZZ_PROGS =
 if ENABLE_FUZZ
 FUZZ_PROGS += tests/fuzz/fuzz_rules tests/fuzz/fuzz_engine \
-	tests/fuzz/fuzz_engine_rules tests/fuzz/fuzz_fold tests/fuzz/fuzz_tls \
-	tests/fuzz/fuzz_config tests/fuzz/fuzz_testmsg
+	tests/fuzz/fuzz_engine_rules tests/fuzz/fuzz_fold \
+	tests/fuzz/fuzz_msgparse tests/fuzz/fuzz_tls tests/fuzz/fuzz_config
 noinst_PROGRAMS += $(FUZZ_PROGS)
 FUZZ_LINK = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_rules_SOURCES = tests/fuzz/fuzz_rules.c tests/fuzz/fuzz.h
@@ -82,10 +82,6 @@ tests_fuzz_fuzz_engine_rules_CPPFLAGS = $(FUZZ_CPPFLAGS) \
 	-DFUZZ_RULES_FROM_INPUT
 tests_fuzz_fuzz_engine_rules_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_engine_rules_LDADD = $(CORE_LIBS)
-tests_fuzz_fuzz_fold_SOURCES = tests/fuzz/fuzz_fold.c tests/fuzz/fuzz.h
-tests_fuzz_fuzz_fold_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_fold_LDFLAGS = $(FUZZ_LINK)
-tests_fuzz_fuzz_fold_LDADD = $(CORE_LIBS)
 tests_fuzz_fuzz_tls_SOURCES = tests/fuzz/fuzz_tls.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_tls_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_tls_LDFLAGS = $(FUZZ_LINK)
@@ -94,11 +90,15 @@ tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_config_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_config_LDADD = $(CORE_LIBS)
-tests_fuzz_fuzz_testmsg_SOURCES = tests/fuzz/fuzz_testmsg.c \
+tests_fuzz_fuzz_msgparse_SOURCES = tests/fuzz/fuzz_msgparse.c \
 	tests/fuzz/fuzz.h
-tests_fuzz_fuzz_testmsg_CPPFLAGS = $(FUZZ_CPPFLAGS)
-tests_fuzz_fuzz_testmsg_LDFLAGS = $(FUZZ_LINK)
-tests_fuzz_fuzz_testmsg_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_msgparse_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_msgparse_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_msgparse_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_fold_SOURCES = tests/fuzz/fuzz_fold.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_fold_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_fold_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_fold_LDADD = $(CORE_LIBS)
 endif
 
 # make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="rules tls"]: every target for N
