@@ -5,20 +5,62 @@
 /*	privacy-milter.conf: key/value lines, driven by one table
 /* SYNOPSIS
 /*	#include "config.h"
+/*
+/*	extern const struct config_key config_keys[];
+/*
+/*	struct config *config_new(void)
+/*	struct config *config_load(const char *path,
+/*		    const char *const *overrides, size_t noverrides,
+/*		    struct pm_diags *diags)
+/*	int	config_set(struct config *conf, const char *key,
+/*		    const char *value, const char *file, unsigned line,
+/*		    struct pm_diags *diags)
+/*	const struct config_key *config_find(const char *key)
+/*	int	config_is_path_key(const struct config_key *k)
+/*	void	config_free(struct config *conf)
 /* DESCRIPTION
 /*	The configuration file has one "Key value" per line (OpenDKIM
-/*	style); '#' starts a comment; keys are case-insensitive; a key
-/*	given twice keeps the last value, except list keys (RulesFile,
-/*	TrustedReinjection) that accumulate in order. config_keys[] is
-/*	the only place a key is defined: name, type, default, help; the
-/*	parser, --check, -h and privacy-milter.conf(5) follow it.
+/*	style). config_keys[] is the only place a key is defined: name,
+/*	type, default (as text), allowed values, field of struct config,
+/*	command-line short option, whether a relative value names a file,
+/*	and the check of its value; it ends with a NULL name. The parser
+/*	and the short options of privacy-milter(8) follow it; unit tests
+/*	check that privacy-milter.conf(5) and init/privacy-milter.conf
+/*	describe every key and show its default.
 /*
-/*	config_load() reads path (NULL: defaults only), then applies the
-/*	overrides in order (command-line twins, "Key=value"), so a reload
-/*	re-applies the same command line. Every problem is a diag with
-/*	file:line. Returns NULL when any error was reported.
+/*	config_new() returns a configuration holding every default.
 /*
-/*	config_set() applies one key (used by the loader and by tests).
+/*	config_load() reads path (NULL: none), one "Key value" per line;
+/*	'#' at the start of a line or after white space starts a comment;
+/*	keys are case-insensitive; a later line wins, except list keys
+/*	(RulesFile, TrustedReinjection) whose values accumulate in file
+/*	order (the first one replaces the default). A relative value of a
+/*	path key (RulesFile, PseudonymKeyFile) in the file is relative to
+/*	the directory of the configuration file. Then it applies the
+/*	overrides ("Key=value", as given by -o and the short options), in
+/*	order, so a reload re-applies the same command line: relative
+/*	paths stay relative to the current directory; the first override
+/*	of a list key replaces the list from the file, later ones append;
+/*	an empty override value clears a string or a list (e.g. "UserID="
+/*	means no user switch). Diagnostics about overrides name the file
+/*	"command line".
+/*
+/*	config_set() applies one key as a file line does: a list key
+/*	appends, an empty value clears a string or a list and is an error
+/*	for other types. config_find() looks a key up, case-insensitively;
+/*	config_is_path_key() says whether a relative value names a file.
+/*	config_free() releases a configuration.
+/* DIAGNOSTICS
+/*	"unknown key "X"" (with "(did you mean "Y"?)" when a key is within
+/*	two edits), "missing value for X", "bad value "V" for X: expected
+/*	...", "cannot open: REASON". Values are checked when set: a
+/*	control character in any value, a Socket libmilter cannot open
+/*	(unknown type, relative path, port outside 1..65535, empty host,
+/*	brackets), a relative PidFile, an empty part of UserID, a
+/*	TLSHeaderName that is not a field name, an AuthservID with white
+/*	space or ';', an unknown SyslogFacility are errors. config_new()
+/*	returns NULL when memory runs out; config_load() returns NULL when
+/*	any error was reported; config_set() returns -1.
 /*--*/
 #ifndef PM_CONFIG_H
 #define PM_CONFIG_H
@@ -73,28 +115,29 @@ enum config_type {
 	CONFIG_T_ENUM,
 };
 
+/* One key: everything about it is here, in config_keys[]. */
 struct config_key {
 	const char *name;
 	enum config_type type;
 	const char *def; /* default as text, NULL: none */
-	const char *values; /* ENUM: "tempfail|accept" */
-	size_t offset; /* into struct config */
-	char opt; /* command-line short option, 0: none */
-	const char *help;
+	const char *values; /* ENUM: "tempfail|accept"; UINT: allowed values */
+	size_t offset; /* of the field in struct config */
+	size_t count; /* LIST: offset of its size_t element count */
 	size_t size; /* sizeof the field (UINT: 4 or 8) */
-	unsigned long max; /* UINT: largest value, 0: the type's */
+	unsigned long max; /* UINT, OCTAL: largest value, 0: the type's */
+	char opt; /* command-line short option, 0: none */
+	int path; /* a relative value names a file */
+	const char *(*check)(char *); /* STRING: NULL, or why refused */
 };
 
 extern const struct config_key config_keys[];
 
-struct config *config_new(void); /* defaults */
+struct config *config_new(void);
 struct config *config_load(const char *path, const char *const *overrides,
     size_t noverrides, struct pm_diags *);
 int config_set(struct config *, const char *key, const char *value,
     const char *file, unsigned line, struct pm_diags *);
 const struct config_key *config_find(const char *key);
-
-/* config_is_path_key - 1 if a relative value of key names a file */
 int config_is_path_key(const struct config_key *);
 void config_free(struct config *);
 

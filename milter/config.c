@@ -3,57 +3,11 @@
 /*	config 3
 /* SUMMARY
 /*	privacy-milter.conf: key/value lines, driven by one table
-/* SYNOPSIS
-/*	#include "config.h"
-/*
-/*	extern const struct config_key config_keys[];
-/*
-/*	struct config *config_new(void)
-/*	struct config *config_load(const char *path,
-/*		    const char *const *overrides, size_t noverrides,
-/*		    struct pm_diags *diags)
-/*	int	config_set(struct config *conf, const char *key,
-/*		    const char *value, const char *file, unsigned line,
-/*		    struct pm_diags *diags)
-/*	const struct config_key *config_find(const char *key)
-/*	void	config_free(struct config *conf)
 /* DESCRIPTION
-/*	config_keys[] defines every key: name, type, default (as text),
-/*	allowed values, where it lives in struct config, the command-line
-/*	short option and a line of help. It ends with a NULL name.
-/*
-/*	config_new() returns a configuration holding every default, or
-/*	NULL when memory is exhausted.
-/*
-/*	config_load() reads path (NULL: none), one "Key value" per line;
-/*	'#' at the start of a line or after white space starts a comment;
-/*	keys are case-insensitive; a later line wins, except list keys
-/*	(RulesFile, TrustedReinjection) whose values accumulate in file
-/*	order (the first one replaces the default). A relative RulesFile
-/*	or PseudonymKeyFile in the file is relative to the directory of
-/*	the configuration file. Then it applies the overrides
-/*	("Key=value", as given by -o and the short options), in order:
-/*	relative paths stay relative to the current directory; the first
-/*	override of a list key replaces the list from the file, later ones
-/*	append; an empty override value clears a string or a list (e.g.
-/*	"UserID=" means no user switch). Diagnostics about overrides name
-/*	the file "command line".
-/*
-/*	config_set() applies one key as a file line does: a list key
-/*	appends, an empty value clears a string or a list and is an error
-/*	for other types.
-/*
-/*	config_find() looks a key up, case-insensitively.
-/* DIAGNOSTICS
-/*	"unknown key "X"" (with "(did you mean "Y"?)" when a key is within
-/*	two edits), "missing value for X", "bad value "V" for X: expected
-/*	...", "cannot open: REASON". Values are checked when set: a
-/*	control character in any value, a Socket libmilter cannot open
-/*	(unknown type, relative path, port outside 1..65535, empty host,
-/*	brackets), a relative PidFile, an empty part of UserID, a
-/*	TLSHeaderName that is not a field name, an AuthservID with white
-/*	space or ';', an unknown SyslogFacility are errors. config_load()
-/*	returns NULL when any error was reported; config_set() returns -1.
+/*	The contract is in include/config.h. set_key() applies a value by
+/*	the key's type (set_string(), set_list(), set_number()); a STRING
+/*	key's own check function (check_socket(), ...) refuses or
+/*	normalises its value.
 /*--*/
 #include <ctype.h>
 #include <errno.h>
@@ -71,82 +25,67 @@
 
 #define OFF(f) offsetof(struct config, f)
 #define SZ(f) sizeof(((struct config *)0)->f)
+#define KEY(n, t, f) .name = n, .type = t, .offset = OFF(f), .size = SZ(f)
+
+static const char *check_socket(char *);
+static const char *check_pidfile(char *);
+static const char *check_user(char *);
+static const char *check_header_name(char *);
+static const char *check_authserv_id(char *);
+static const char *check_facility(char *);
 
 /*
- * MaxDataSize: libmilter's smfi_setmaxdatasize() takes any size, but the
- * milter protocol only knows three (mfdef.h MILTER_MDS_64K, _256K, _1M;
- * sendmail accepts only these and libmilter switches to them itself
- * when the MTA negotiates SMFIP_MDS_256K or SMFIP_MDS_1M).
+ * Every key, in the order privacy-milter.conf(5) lists them. MaxDataSize:
+ * libmilter's smfi_setmaxdatasize() takes any size, but the milter
+ * protocol only knows three (mfdef.h MILTER_MDS_64K, _256K, _1M; sendmail
+ * accepts only these and libmilter switches to them itself when the MTA
+ * negotiates SMFIP_MDS_256K or SMFIP_MDS_1M).
  */
 const struct config_key config_keys[] = {
-    {"Socket", CONFIG_T_STRING,
-        "unix:/var/spool/postfix/privacy-milter/privacy-milter.sock", NULL,
-        OFF(socket), 'p',
-        "where to listen: unix:/path, inet:port@host or inet6:port@host",
-        SZ(socket), 0},
-    {"SocketMode", CONFIG_T_OCTAL, "0660", NULL, OFF(socket_mode), 0,
-        "permissions of a unix socket, octal", SZ(socket_mode), 07777},
-    {"SocketGroup", CONFIG_T_STRING, "postfix", NULL, OFF(socket_group), 0,
-        "group of a unix socket (empty: leave it)", SZ(socket_group), 0},
-    {"PidFile", CONFIG_T_STRING, "/run/privacy-milter/privacy-milter.pid", NULL,
-        OFF(pidfile), 'P',
-        "file that holds the supervisor's process id (empty: none)",
-        SZ(pidfile), 0},
-    {"UserID", CONFIG_T_STRING, "privacy-milter", NULL, OFF(user), 'u',
-        "user[:group] to run as (empty: do not switch)", SZ(user), 0},
-    {"Background", CONFIG_T_BOOL, "yes", NULL, OFF(background), 0,
-        "detach from the terminal and log to syslog", SZ(background), 0},
-    {"RulesFile", CONFIG_T_LIST, PM_SYSCONFDIR "/default.rules", NULL,
-        OFF(rules_files), 'r',
-        "rules file, repeatable; files are read in order", SZ(rules_files), 0},
-    {"OnError", CONFIG_T_ENUM, "tempfail", "tempfail|accept", OFF(on_error), 0,
-        "what the MTA is told when the milter fails on a message", SZ(on_error),
-        0},
-    {"DryRun", CONFIG_T_BOOL, "no", NULL, OFF(dry_run), 0,
-        "log the edits but do not make them", SZ(dry_run), 0},
-    {"Strict", CONFIG_T_BOOL, "no", NULL, OFF(strict), 0,
-        "header_checks actions a milter cannot do are errors", SZ(strict), 0},
-    {"TLSHeader", CONFIG_T_BOOL, "yes", NULL, OFF(tls_header), 0,
-        "add a header that records the TLS session", SZ(tls_header), 0},
-    {"TLSHeaderName", CONFIG_T_STRING, "X-TLS-Info", NULL, OFF(tls_header_name),
-        0, "name of the TLS header", SZ(tls_header_name), 0},
-    {"TLSHeaderFormat", CONFIG_T_ENUM, "kv", "kv|authentication-results",
-        OFF(tls_header_format), 0, "form of the TLS header value",
-        SZ(tls_header_format), 0},
-    {"AuthservID", CONFIG_T_STRING, "", NULL, OFF(authserv_id), 0,
-        "authserv-id in the TLS header (empty: the host name)", SZ(authserv_id),
-        0},
-    {"PseudonymKeyFile", CONFIG_T_STRING, "", NULL, OFF(pseudonym_key_file), 0,
-        "secret key file for pseudonymize rules (empty: none)",
-        SZ(pseudonym_key_file), 0},
-    {"TrustedReinjection", CONFIG_T_LIST, "", NULL, OFF(trusted_reinjection), 0,
-        "{daemon_name} of services whose TLS header is kept, repeatable",
-        SZ(trusted_reinjection), 0},
-    {"PCREJIT", CONFIG_T_BOOL, "yes", NULL, OFF(jit), 0,
-        "compile patterns with the PCRE2 JIT", SZ(jit), 0},
-    {"MatchLimit", CONFIG_T_UINT, "10000000", NULL, OFF(match_limit), 0,
-        "PCRE2 match limit per match (0: library default)", SZ(match_limit), 0},
-    {"DepthLimit", CONFIG_T_UINT, "10000", NULL, OFF(depth_limit), 0,
-        "PCRE2 depth limit per match (0: library default)", SZ(depth_limit), 0},
-    {"LogLevel", CONFIG_T_UINT, "2", NULL, OFF(log_level), 0,
-        "0 errors, 1 one line per changed message, 2 every rule hit, 3 debug",
-        SZ(log_level), 3},
-    {"SyslogFacility", CONFIG_T_STRING, "mail", NULL, OFF(syslog_facility), 0,
-        "syslog facility", SZ(syslog_facility), 0},
-    {"RestartLimit", CONFIG_T_UINT, "10", NULL, OFF(restart_limit), 0,
-        "give up after this many crashes of the worker ...", SZ(restart_limit),
-        0},
-    {"RestartWindow", CONFIG_T_UINT, "60", NULL, OFF(restart_window), 0,
-        "... within this many seconds", SZ(restart_window), 0},
-    {"MilterTimeout", CONFIG_T_UINT, "7210", NULL, OFF(timeout), 0,
-        "seconds to wait for the MTA (smfi_settimeout)", SZ(timeout), 0},
-    {"HiddenHeaders", CONFIG_T_UINT, "1", NULL, OFF(hidden_headers), 0,
-        "headers the MTA adds on top but hides from milters",
-        SZ(hidden_headers), 1000},
-    {"MaxDataSize", CONFIG_T_UINT, "1048575", "65535|262143|1048575",
-        OFF(max_data_size), 0, "largest milter packet (smfi_setmaxdatasize)",
-        SZ(max_data_size), 0},
-    {NULL, 0, NULL, NULL, 0, 0, NULL, 0, 0},
+    {KEY("Socket", CONFIG_T_STRING, socket),
+        .def = "unix:/var/spool/postfix/privacy-milter/privacy-milter.sock",
+        .opt = 'p', .check = check_socket},
+    {KEY("SocketMode", CONFIG_T_OCTAL, socket_mode), .def = "0660",
+        .max = 07777},
+    {KEY("SocketGroup", CONFIG_T_STRING, socket_group), .def = "postfix"},
+    {KEY("PidFile", CONFIG_T_STRING, pidfile),
+        .def = "/run/privacy-milter/privacy-milter.pid", .opt = 'P',
+        .check = check_pidfile},
+    {KEY("UserID", CONFIG_T_STRING, user), .def = "privacy-milter", .opt = 'u',
+        .check = check_user},
+    {KEY("Background", CONFIG_T_BOOL, background), .def = "yes"},
+    {KEY("RulesFile", CONFIG_T_LIST, rules_files),
+        .def = PM_SYSCONFDIR "/default.rules", .count = OFF(nrules_files),
+        .opt = 'r', .path = 1},
+    {KEY("OnError", CONFIG_T_ENUM, on_error), .def = "tempfail",
+        .values = "tempfail|accept"},
+    {KEY("DryRun", CONFIG_T_BOOL, dry_run), .def = "no"},
+    {KEY("Strict", CONFIG_T_BOOL, strict), .def = "no"},
+    {KEY("TLSHeader", CONFIG_T_BOOL, tls_header), .def = "yes"},
+    {KEY("TLSHeaderName", CONFIG_T_STRING, tls_header_name),
+        .def = "X-TLS-Info", .check = check_header_name},
+    {KEY("TLSHeaderFormat", CONFIG_T_ENUM, tls_header_format), .def = "kv",
+        .values = "kv|authentication-results"},
+    {KEY("AuthservID", CONFIG_T_STRING, authserv_id), .def = "",
+        .check = check_authserv_id},
+    {KEY("PseudonymKeyFile", CONFIG_T_STRING, pseudonym_key_file), .def = "",
+        .path = 1},
+    {KEY("TrustedReinjection", CONFIG_T_LIST, trusted_reinjection), .def = "",
+        .count = OFF(ntrusted_reinjection)},
+    {KEY("PCREJIT", CONFIG_T_BOOL, jit), .def = "yes"},
+    {KEY("MatchLimit", CONFIG_T_UINT, match_limit), .def = "10000000"},
+    {KEY("DepthLimit", CONFIG_T_UINT, depth_limit), .def = "10000"},
+    {KEY("LogLevel", CONFIG_T_UINT, log_level), .def = "2", .max = 3},
+    {KEY("SyslogFacility", CONFIG_T_STRING, syslog_facility), .def = "mail",
+        .check = check_facility},
+    {KEY("RestartLimit", CONFIG_T_UINT, restart_limit), .def = "10"},
+    {KEY("RestartWindow", CONFIG_T_UINT, restart_window), .def = "60"},
+    {KEY("MilterTimeout", CONFIG_T_UINT, timeout), .def = "7210"},
+    {KEY("HiddenHeaders", CONFIG_T_UINT, hidden_headers), .def = "1",
+        .max = 1000},
+    {KEY("MaxDataSize", CONFIG_T_UINT, max_data_size), .def = "1048575",
+        .values = "65535|262143|1048575"},
+    {.name = NULL},
 };
 
 #define CMDLINE "command line"
@@ -158,13 +97,11 @@ slot(struct config *conf, const struct config_key *k)
 	return ((char *)conf + k->offset);
 }
 
-/* list_count - address of the element count that follows a list */
+/* list_count - address of the element count of a list */
 static size_t *
 list_count(struct config *conf, const struct config_key *k)
 {
-	if (k->offset == OFF(rules_files))
-		return (&conf->nrules_files);
-	return (&conf->ntrusted_reinjection);
+	return ((size_t *)(void *)((char *)conf + k->count));
 }
 
 /* list_clear - empty a list */
@@ -382,8 +319,7 @@ resolve(const char *value, const char *base_dir)
 int
 config_is_path_key(const struct config_key *k)
 {
-	return (k->offset == OFF(rules_files) ||
-	    k->offset == OFF(pseudonym_key_file));
+	return (k->path);
 }
 
 /* has_ctrl - a byte below 0x20 or 0x7f in v */
@@ -415,7 +351,7 @@ valid_port(const char *p, size_t len)
 
 /* check_socket - NULL, or why spec is not a socket libmilter can open */
 static const char *
-check_socket(const char *v)
+check_socket(char *v)
 {
 	const char *colon = strchr(v, ':'), *at, *host;
 	size_t slen;
@@ -457,49 +393,179 @@ check_socket(const char *v)
 	return (NULL);
 }
 
-/* check_string - NULL, or why value does not fit string key k */
+/* check_pidfile - an absolute path */
 static const char *
-check_string(const struct config_key *k, char *v)
+check_pidfile(char *v)
+{
+	return (v[0] == '/'
+	        ? NULL
+	        : "expected an absolute path, such as /run/privacy-milter/privacy-milter.pid");
+}
+
+/* check_user - user or user:group, both parts non-empty */
+static const char *
+check_user(char *v)
+{
+	const char *colon = strchr(v, ':');
+
+	if (colon != NULL &&
+	    (colon == v || colon[1] == 0 || strchr(colon + 1, ':')))
+		return ("expected user or user:group, both parts non-empty");
+	return (NULL);
+}
+
+/* check_header_name - a field name of 1 to 64 octets */
+static const char *
+check_header_name(char *v)
+{
+	if (strlen(v) <= 64 && pm_field_name_ok(v, strlen(v)))
+		return (NULL);
+	return (
+	    "expected a header field name: 1 to 64 printable characters without white space or \":\"");
+}
+
+/* check_authserv_id - a host name without white space or ';' */
+static const char *
+check_authserv_id(char *v)
+{
+	if (strlen(v) > 255 || strpbrk(v, " \t;") != NULL)
+		return (
+		    "expected a host name: at most 255 characters, no white space or \";\"");
+	return (NULL);
+}
+
+/* check_facility - a facility log.c knows; written in lower case */
+static const char *
+check_facility(char *v)
 {
 	static const char *const facs[] = {"mail", "daemon", "local0", "local1",
 	    "local2", "local3", "local4", "local5", "local6", "local7", NULL};
-	const char *colon;
 	size_t i;
 
-	switch (k->offset) {
-	case OFF(socket):
-		return (check_socket(v));
-	case OFF(pidfile):
-		return (v[0] == '/' ? NULL
-		                    : "expected an absolute path, such as "
-		                      "/run/privacy-milter/privacy-milter.pid");
-	case OFF(user):
-		colon = strchr(v, ':');
-		if (colon != NULL &&
-		    (colon == v || colon[1] == 0 || strchr(colon + 1, ':')))
-			return ("expected user or user:group, both parts "
-			        "non-empty");
-		return (NULL);
-	case OFF(tls_header_name):
-		return ((strlen(v) <= 64 && pm_field_name_ok(v, strlen(v)))
-		        ? NULL
-		        : "expected a header field name: 1 to 64 printable "
-		          "characters without white space or \":\"");
-	case OFF(authserv_id):
-		if (strlen(v) > 255 || strpbrk(v, " \t;") != NULL)
-			return ("expected a host name: at most 255 characters, "
-			        "no white space or \";\"");
-		return (NULL);
-	case OFF(syslog_facility):
-		for (i = 0; facs[i] != NULL; i++)
-			if (strcasecmp(v, facs[i]) == 0) {
-				/* log.c compares in lower case. */
-				memcpy(v, facs[i], strlen(facs[i]));
-				return (NULL);
-			}
-		return ("expected one of mail, daemon, local0 to local7");
+	for (i = 0; facs[i] != NULL; i++)
+		if (strcasecmp(v, facs[i]) == 0) {
+			/* log.c compares in lower case. */
+			memcpy(v, facs[i], strlen(facs[i]));
+			return (NULL);
+		}
+	return ("expected one of mail, daemon, local0 to local7");
+}
+
+/* bad_value - report a value that does not fit; -1 */
+static int
+bad_value(const struct config_key *k, const char *value, const char *expected,
+    const char *file, unsigned line, struct pm_diags *diags)
+{
+	pm_diag_add(diags, PM_ERROR, file, line, 0,
+	    "bad value \"%s\" for %s: expected %s", value, k->name, expected);
+	return (-1);
+}
+
+/* set_nomem - report an allocation failure; -1 */
+static int
+set_nomem(const struct config_key *k, const char *file, unsigned line,
+    struct pm_diags *diags)
+{
+	pm_diag_add(diags, PM_ERROR, file, line, 0, "%s: %s", k->name,
+	    strerror(ENOMEM));
+	return (-1);
+}
+
+/* set_string - a STRING key; the empty value clears it */
+static int
+set_string(struct config *conf, const struct config_key *k, const char *value,
+    const char *base_dir, const char *file, unsigned line,
+    struct pm_diags *diags)
+{
+	const char *why;
+	char *copy = NULL;
+
+	if (*value != 0 &&
+	    (copy = k->path ? resolve(value, base_dir) : strdup(value)) == NULL)
+		return (set_nomem(k, file, line, diags));
+	if (copy != NULL && k->check != NULL &&
+	    (why = k->check(copy)) != NULL) {
+		pm_diag_add(diags, PM_ERROR, file, line, 0,
+		    "bad value \"%s\" for %s: %s", value, k->name, why);
+		free(copy);
+		return (-1);
+	}
+	free(*(char **)slot(conf, k));
+	*(char **)slot(conf, k) = copy;
+	return (0);
+}
+
+/* set_list - a LIST key appends; the empty value clears it */
+static int
+set_list(struct config *conf, const struct config_key *k, const char *value,
+    const char *base_dir, const char *file, unsigned line,
+    struct pm_diags *diags)
+{
+	char *copy;
+
+	if (*value == 0) {
+		list_clear(conf, k);
+		return (0);
+	}
+	if ((copy = k->path ? resolve(value, base_dir) : strdup(value)) == NULL)
+		return (set_nomem(k, file, line, diags));
+	if (list_append(conf, k, copy) < 0) {
+		free(copy);
+		return (set_nomem(k, file, line, diags));
+	}
+	return (0);
+}
+
+/* set_number - a BOOL, UINT, OCTAL or ENUM key */
+static int
+set_number(struct config *conf, const struct config_key *k, const char *value,
+    const char *file, unsigned line, struct pm_diags *diags)
+{
+	unsigned long n;
+	char buf[256], list[200];
+	int b;
+
+	switch (k->type) {
+	case CONFIG_T_BOOL:
+		if ((b = parse_bool(value)) < 0)
+			return (bad_value(k, value,
+			    "yes, no, true, false, 1 or 0", file, line, diags));
+		store_int(conf, k, b);
+		return (0);
+	case CONFIG_T_UINT:
+		if (k->values != NULL &&
+		    (enum_index(k->values, value) < 0 ||
+		        parse_ulong(value, 10, type_max(k), &n) < 0)) {
+			snprintf(buf, sizeof(buf), "one of %s",
+			    enum_list(k->values, list, sizeof(list)));
+			return (bad_value(k, value, buf, file, line, diags));
+		}
+		if (parse_ulong(value, 10, type_max(k), &n) < 0) {
+			snprintf(buf, sizeof(buf),
+			    "a decimal number from 0 to %lu", type_max(k));
+			return (bad_value(k, value, buf, file, line, diags));
+		}
+		store_uint(conf, k, n);
+		return (0);
+	case CONFIG_T_OCTAL:
+		if (parse_ulong(value, 8, type_max(k), &n) < 0) {
+			snprintf(buf, sizeof(buf),
+			    "an octal mode from 0 to %lo, such as 0660",
+			    type_max(k));
+			return (bad_value(k, value, buf, file, line, diags));
+		}
+		store_uint(conf, k, n);
+		return (0);
+	case CONFIG_T_ENUM:
+		if ((b = enum_index(k->values, value)) < 0) {
+			snprintf(buf, sizeof(buf), "one of %s",
+			    enum_list(k->values, list, sizeof(list)));
+			return (bad_value(k, value, buf, file, line, diags));
+		}
+		store_int(conf, k, b);
+		return (0);
 	default:
-		return (NULL);
+		pm_panic("config: key %s of type %d", k->name, (int)k->type);
 	}
 }
 
@@ -509,115 +575,23 @@ set_key(struct config *conf, const struct config_key *k, const char *value,
     const char *base_dir, const char *file, unsigned line,
     struct pm_diags *diags)
 {
-	unsigned long n;
-	const char *why;
-	char buf[256];
-	char *copy;
-	int b;
-
 	if (has_ctrl(value)) {
 		pm_diag_add(diags, PM_ERROR, file, line, 0,
-		    "bad value \"%s\" for %s: control characters are not "
-		    "allowed",
+		    "bad value \"%s\" for %s: control characters are not allowed",
 		    value, k->name);
 		return (-1);
 	}
-	switch (k->type) {
-	case CONFIG_T_STRING:
-		if (*value == 0) {
-			copy = NULL;
-		} else if ((copy = config_is_path_key(k)
-		                   ? resolve(value, base_dir)
-		                   : strdup(value)) == NULL)
-			goto nomem;
-		if (copy != NULL && (why = check_string(k, copy)) != NULL) {
-			pm_diag_add(diags, PM_ERROR, file, line, 0,
-			    "bad value \"%s\" for %s: %s", value, k->name, why);
-			free(copy);
-			return (-1);
-		}
-		free(*(char **)slot(conf, k));
-		*(char **)slot(conf, k) = copy;
-		return (0);
-	case CONFIG_T_LIST:
-		if (*value == 0) {
-			list_clear(conf, k);
-			return (0);
-		}
-		if ((copy = config_is_path_key(k) ? resolve(value, base_dir)
-		                                  : strdup(value)) == NULL)
-			goto nomem;
-		if (list_append(conf, k, copy) < 0) {
-			free(copy);
-			goto nomem;
-		}
-		return (0);
-	default:
-		break;
-	}
+	if (k->type == CONFIG_T_STRING)
+		return (
+		    set_string(conf, k, value, base_dir, file, line, diags));
+	if (k->type == CONFIG_T_LIST)
+		return (set_list(conf, k, value, base_dir, file, line, diags));
 	if (*value == 0) {
 		pm_diag_add(diags, PM_ERROR, file, line, 0,
 		    "missing value for %s", k->name);
 		return (-1);
 	}
-	switch (k->type) {
-	case CONFIG_T_BOOL:
-		if ((b = parse_bool(value)) < 0) {
-			pm_diag_add(diags, PM_ERROR, file, line, 0,
-			    "bad value \"%s\" for %s: expected yes, no, true,"
-			    " false, 1 or 0",
-			    value, k->name);
-			return (-1);
-		}
-		store_int(conf, k, b);
-		return (0);
-	case CONFIG_T_UINT:
-		if (k->values != NULL) {
-			if (enum_index(k->values, value) < 0 ||
-			    parse_ulong(value, 10, type_max(k), &n) < 0) {
-				pm_diag_add(diags, PM_ERROR, file, line, 0,
-				    "bad value \"%s\" for %s: expected one of"
-				    " %s",
-				    value, k->name,
-				    enum_list(k->values, buf, sizeof(buf)));
-				return (-1);
-			}
-		} else if (parse_ulong(value, 10, type_max(k), &n) < 0) {
-			pm_diag_add(diags, PM_ERROR, file, line, 0,
-			    "bad value \"%s\" for %s: expected a decimal number"
-			    " from 0 to %lu",
-			    value, k->name, type_max(k));
-			return (-1);
-		}
-		store_uint(conf, k, n);
-		return (0);
-	case CONFIG_T_OCTAL:
-		if (parse_ulong(value, 8, type_max(k), &n) < 0) {
-			pm_diag_add(diags, PM_ERROR, file, line, 0,
-			    "bad value \"%s\" for %s: expected an octal mode"
-			    " from 0 to %lo, such as 0660",
-			    value, k->name, type_max(k));
-			return (-1);
-		}
-		store_uint(conf, k, n);
-		return (0);
-	case CONFIG_T_ENUM:
-		if ((b = enum_index(k->values, value)) < 0) {
-			pm_diag_add(diags, PM_ERROR, file, line, 0,
-			    "bad value \"%s\" for %s: expected one of %s",
-			    value, k->name,
-			    enum_list(k->values, buf, sizeof(buf)));
-			return (-1);
-		}
-		store_int(conf, k, b);
-		return (0);
-	default:
-		return (-1);
-	}
-nomem:
-	pm_diag_add(diags, PM_ERROR, file, line, 0, "%s: %s", k->name,
-	    strerror(ENOMEM));
-	return (-1);
+	return (set_number(conf, k, value, file, line, diags));
 }
 
 /* unknown_key - report a key that is not in the table */
