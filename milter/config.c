@@ -359,37 +359,36 @@ check_socket(char *v)
 	if (v[0] == '"' || v[0] == '\'')
 		return ("write the value without quotes");
 	if (colon == NULL || v[0] == '/')
-		return (v[0] == '/' ? NULL
-		                    : "expected unix:/absolute/path, "
-		                      "inet:port@host or inet6:port@host");
+		return (v[0] == '/'
+		        ? NULL
+		        : "expected unix:/absolute/path, inet:port@host or inet6:port@host");
 	slen = (size_t)(colon - v);
 	if ((slen == 4 && strncasecmp(v, "unix", 4) == 0) ||
 	    (slen == 5 && strncasecmp(v, "local", 5) == 0))
-		return (colon[1] == '/' ? NULL
-		                        : "the socket path must be absolute, "
-		                          "such as unix:/run/privacy-milter/"
-		                          "privacy-milter.sock");
+		return (colon[1] == '/'
+		        ? NULL
+		        : "the socket path must be absolute, such as unix:/run/privacy-milter/privacy-milter.sock");
 	if (!(slen == 4 && strncasecmp(v, "inet", 4) == 0) &&
 	    !(slen == 5 && strncasecmp(v, "inet6", 5) == 0))
-		return ("unknown socket type: expected unix:/absolute/path, "
-		        "inet:port@host or inet6:port@host");
+		return (
+		    "unknown socket type: expected unix:/absolute/path, inet:port@host or inet6:port@host");
 	at = strchr(colon + 1, '@');
 	if (!valid_port(
 	        colon + 1, at ? (size_t)(at - colon - 1) : strlen(colon + 1)))
-		return ("the port must be a number from 1 to 65535, "
-		        "such as inet:8891@127.0.0.1");
+		return (
+		    "the port must be a number from 1 to 65535, such as inet:8891@127.0.0.1");
 	if (at == NULL)
 		return (NULL); /* inet:port: every address */
 	host = at + 1;
 	if (*host == 0)
-		return ("missing host after \"@\" (leave out \"@host\" "
-		        "to listen on every address)");
+		return (
+		    "missing host after \"@\" (leave out \"@host\" to listen on every address)");
 	if (strchr(host, '[') != NULL || strchr(host, ']') != NULL)
-		return ("write the host without brackets, "
-		        "such as inet6:8891@::1");
+		return (
+		    "write the host without brackets, such as inet6:8891@::1");
 	if (strpbrk(host, " \t@/") != NULL)
-		return ("bad host after \"@\": expected an address or "
-		        "a host name");
+		return (
+		    "bad host after \"@\": expected an address or a host name");
 	return (NULL);
 }
 

@@ -3,37 +3,9 @@
 /*	pseudonym 3
 /* SUMMARY
 /*	keyed HMAC-SHA256 tokens that stand in for removed values
-/* SYNOPSIS
-/*	#include "pseudonym.h"
-/*
-/*	struct pseudonym_key *pseudonym_key_load(const char *path,
-/*		    struct pm_error *err)
-/*	struct pseudonym_key *pseudonym_key_from_bytes(const void *secret,
-/*		    size_t len, struct pm_error *err)
-/*	const char *pseudonym_key_id(const struct pseudonym_key *key)
-/*	int	pseudonym_token(const struct pseudonym_key *key,
-/*		    const char *in, size_t len, char *out, size_t outlen)
-/*	void	pseudonym_key_free(struct pseudonym_key *key)
 /* DESCRIPTION
-/*	pseudonym_key_load() reads a key file. The secret is the file's
-/*	bytes with trailing white space removed (so "openssl rand -hex 32
-/*	> FILE" gives a 64-byte secret: the hex text itself, not the bytes
-/*	it spells). The file must be a regular file with no permission bits
-/*	for "other" users, and the secret must be 16 to 4096 bytes.
-/*
-/*	pseudonym_key_from_bytes() makes a key from a secret in memory (at
-/*	least 16 bytes). Both fetch OpenSSL's HMAC EVP_MAC once; each token
-/*	uses its own EVP_MAC_CTX, so one key serves every thread.
-/*
-/*	pseudonym_key_id() is the first 8 hex digits of SHA-256(secret).
-/*
-/*	pseudonym_token() writes "anon-KEYID-HEX16" into out, HEX16 being
-/*	the first 16 hex digits of HMAC-SHA256(secret, in).
-/* DIAGNOSTICS
-/*	pseudonym_key_load() and pseudonym_key_from_bytes() return NULL and
-/*	fill err ("PATH: reason", naming the chmod that fixes a mode
-/*	problem). pseudonym_token() returns -1 when out is too small, the
-/*	key is NULL or OpenSSL fails; 0 on success.
+/*	The contract is in include/pseudonym.h. The secret is wiped with
+/*	OPENSSL_cleanse() wherever a copy of it ends its life.
 /*--*/
 #include <errno.h>
 #include <fcntl.h>
@@ -153,9 +125,7 @@ pseudonym_key_load(const char *path, struct pm_error *err)
 	}
 	if ((st.st_mode & S_IRWXO) != 0) {
 		pm_error_set(err,
-		    "%s: pseudonym key is accessible by other users (mode %04o);"
-		    " run \"chmod 600 %s\" (or \"chmod 640\" with the milter's"
-		    " group)",
+		    "%s: pseudonym key is accessible by other users (mode %04o); run \"chmod 600 %s\" (or \"chmod 640\" with the milter's group)",
 		    path, (unsigned)(st.st_mode & 07777), path);
 		close(fd);
 		return (NULL);

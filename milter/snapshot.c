@@ -3,29 +3,8 @@
 /*	snapshot 3
 /* SUMMARY
 /*	one consistent, reference-counted set of config, rules and key
-/* SYNOPSIS
-/*	#include "snapshot.h"
-/*
-/*	struct snapshot *snapshot_load(const char *conf_path,
-/*		    const char *const *overrides, size_t noverrides,
-/*		    struct pm_diags *diags)
-/*	void	snapshot_ref(struct snapshot *snap)
-/*	void	snapshot_unref(struct snapshot *snap)
 /* DESCRIPTION
-/*	snapshot_load() runs config_load(), then rules_load() over the
-/*	configured RulesFile list with the options the configuration
-/*	gives (Strict, PCREJIT, MatchLimit, DepthLimit), then loads the
-/*	PseudonymKeyFile if one is set. The authserv-id is AuthservID, or
-/*	the host name when that is empty. The result has refcount 1 and
-/*	generation 0.
-/*
-/*	snapshot_ref() and snapshot_unref() change the reference count
-/*	atomically; the last unref frees the configuration, releases the
-/*	ruleset (rules_unref) and frees the key. NULL is accepted.
-/* DIAGNOSTICS
-/*	snapshot_load() returns NULL when any error was reported; every
-/*	problem is in diags with file:line (the key file's as
-/*	"PATH: reason").
+/*	The contract is in include/snapshot.h.
 /*--*/
 #include <errno.h>
 #include <limits.h>

@@ -3,51 +3,14 @@
 /*	tls 3
 /* SUMMARY
 /*	TLS facts of the session -> one header value
-/* SYNOPSIS
-/*	#include "tls.h"
-/*
-/*	int	tls_init(void)
-/*	int	tls_cipher_lookup(const char *name,
-/*		    struct tls_cipher_info *info)
-/*	int	tls_format_header(const struct pm_session *s,
-/*		    enum tls_format fmt, const char *authserv_id,
-/*		    struct pm_buf *out)
-/*	int	tls_header_authserv_id(const char *value, char *buf,
-/*		    size_t len)
 /* DESCRIPTION
-/*	tls_init() builds the cipher table once (pthread_once): it walks
+/*	The contract is in include/tls.h. build_table() walks
 /*	SSL_CTX_get_ciphers() of a TLS_method() context with security
-/*	level 0, the cipher list "ALL:COMPLEMENTOFALL" and all five TLS 1.3
-/*	suites, and records for every cipher its OpenSSL name, its IANA
-/*	name (SSL_CIPHER_standard_name) and whether its key exchange
-/*	(SSL_CIPHER_get_kx_nid) gives forward secrecy: ECDHE, DHE,
-/*	ECDHE-PSK, DHE-PSK, and "any" (TLS 1.3). The table holds one entry
-/*	per name form, sorted case-insensitively; after tls_init() it
-/*	never changes, so lookups take no lock. Later calls return the
-/*	first call's result. Ciphers the loaded providers cannot do are not
-/*	in the list and read as unknown.
-/*
-/*	tls_cipher_lookup() finds a name in either form, case-insensitively:
-/*	1 and info filled, or 0. It calls tls_init() if nobody did.
-/*
-/*	tls_format_header() appends to out the value described in tls.h,
-/*	for example " mx.example.org; version=TLSv1.3;
-/*	cipher=TLS_AES_256_GCM_SHA384; bits=256; pfs=yes; client-cert=none".
-/*	An unknown cipher is written as given (sanitised), followed at the
-/*	end by "; cipher-unknown=yes" (KV) or " smtp.cipher-unknown=yes"
-/*	(AR); its pfs is "yes" for TLS 1.3 and "unknown" otherwise. Every
-/*	macro value is sanitised: bytes outside 0x21..0x7e and ; " \ ( )
-/*	are dropped, the result is cut at 64 octets, and an empty result
-/*	reads "unknown". The authserv-id is sanitised the same way (cut at
-/*	255 octets). The certificate subject is never written.
-/*
-/*	tls_header_authserv_id() skips leading white space (folding
-/*	included) and copies the token up to ';' or white space.
-/* DIAGNOSTICS
-/*	tls_init() returns -1 when OpenSSL cannot build the table (lookups
-/*	then answer 0). tls_format_header() returns -1 when memory runs
-/*	out. tls_header_authserv_id() returns -1 when there is no token or
-/*	it does not fit in len bytes with its NUL; 0 otherwise.
+/*	level 0, the cipher list "ALL:COMPLEMENTOFALL" and all five TLS
+/*	1.3 suites, and records for every cipher its OpenSSL name, its
+/*	IANA name (SSL_CIPHER_standard_name) and its key exchange
+/*	(SSL_CIPHER_get_kx_nid), one entry per name form, sorted
+/*	case-insensitively for bsearch().
 /*--*/
 #include <pthread.h>
 #include <stdlib.h>
@@ -106,16 +69,8 @@ kx_pfs(int nid)
 static int
 table_add(size_t *cap, const char *name, const char *iana, int pfs)
 {
-	struct tls_entry *t;
-
-	if (tls_ntable == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-
-		if ((t = realloc(tls_table, ncap * sizeof(*t))) == NULL)
-			return (-1);
-		tls_table = t;
-		*cap = ncap;
-	}
+	if (pm_grow(&tls_table, cap, tls_ntable + 1, sizeof(*tls_table)) < 0)
+		return (-1);
 	if ((tls_table[tls_ntable].name = strdup(name)) == NULL)
 		return (-1);
 	tls_table[tls_ntable].iana = iana;
@@ -262,8 +217,7 @@ tls_format_header(const struct pm_session *s, enum tls_format fmt,
 	    : "none";
 	if (fmt == TLS_FMT_AR)
 		return (pm_buf_printf(out,
-		    " %s; x-tls=pass smtp.version=%s smtp.cipher=%s"
-		    " smtp.bits=%s smtp.pfs=%s smtp.client-cert=%s%s",
+		    " %s; x-tls=pass smtp.version=%s smtp.cipher=%s smtp.bits=%s smtp.pfs=%s smtp.client-cert=%s%s",
 		    id, version, name, bits, pfs, cert,
 		    known ? "" : " smtp.cipher-unknown=yes"));
 	return (pm_buf_printf(out,
