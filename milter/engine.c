@@ -158,20 +158,6 @@ engine_is_forged_tls(
 	return (strcasecmp(id, p->authserv_id) == 0);
 }
 
-/*
- * engine_field_name - length of the field name of "Name: value", or -1
- * (RFC 5322 ftext: printable ASCII 33..126 but ':', then the colon)
- */
-static long
-engine_field_name(const char *s, size_t len)
-{
-	const char *colon = memchr(s, ':', len);
-
-	if (colon == NULL || !pm_field_name_ok(s, (size_t)(colon - s)))
-		return (-1);
-	return ((long)(colon - s));
-}
-
 /* engine_subject - what the rule's pattern saw: the line or the value */
 static const char *
 engine_subject(const struct engine_hdr *hs, const struct rule *r)
@@ -331,14 +317,27 @@ engine_insert(struct engine_state *st, struct engine_hdr *hs,
 	return (0);
 }
 
-/* engine_badtext - the error of a text that is not a header line */
-static int
-engine_badtext(struct engine_state *st, const struct rule *r)
+/*
+ * engine_expand_line - hs->nb = the rule's text, which must be a header
+ * line "Name: value"; the length of Name, or -1 (err set)
+ */
+static long
+engine_expand_line(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
 {
-	pm_error_set(st->err,
-	    "%s:%u: replacement text does not start with a header name and a colon",
-	    r->file, r->line);
-	return (-1);
+	const char *colon;
+
+	if (engine_expand(st, hs, r) < 0)
+		return (-1);
+	colon = memchr(hs->nb.s, ':', hs->nb.len);
+	if (colon == NULL ||
+	    !pm_field_name_ok(hs->nb.s, (size_t)(colon - hs->nb.s))) {
+		pm_error_set(st->err,
+		    "%s:%u: replacement text does not start with a header name and a colon",
+		    r->file, r->line);
+		return (-1);
+	}
+	return ((long)(colon - hs->nb.s));
 }
 
 /* engine_change - make hs->nb the header's new value */
@@ -386,10 +385,8 @@ engine_act_prepend(
 	long nl;
 	int rc;
 
-	if (engine_expand(st, hs, r) < 0)
+	if ((nl = engine_expand_line(st, hs, r)) < 0)
 		return (-1);
-	if ((nl = engine_field_name(hs->nb.s, hs->nb.len)) < 0)
-		return (engine_badtext(st, r));
 	if ((rc = engine_gate(st, hs, r, ENGINE_INSERT)) <= 0)
 		return (rc);
 	if (engine_insert(st, hs, r, (size_t)nl) < 0)
@@ -409,10 +406,8 @@ engine_act_replace_line(
 	long nl;
 	int rc;
 
-	if (engine_expand(st, hs, r) < 0)
+	if ((nl = engine_expand_line(st, hs, r)) < 0)
 		return (-1);
-	if ((nl = engine_field_name(hs->nb.s, hs->nb.len)) < 0)
-		return (engine_badtext(st, r));
 	if ((size_t)nl == hs->namelen &&
 	    strncasecmp(hs->nb.s, hs->h->name, hs->namelen) == 0) {
 		/* Same name: keep only the value. */
