@@ -4,8 +4,10 @@
 /* SUMMARY
 /*	the engine's edits as libmilter calls, or as a new header list
 /* DESCRIPTION
-/*	The contract is in include/edits.h. Both functions sort keys made of
-/*	(name, position, rank, edit order); the engine guarantees that a
+/*	The contract is in include/edits.h. Both functions work on keys:
+/*	one per original header, in order, then the inserts sorted by
+/*	(position, edit order). Changes are indexed after one sort of all
+/*	keys by (name, position, rank). The engine guarantees that a
 /*	position holds at most one change or delete and that no edit points
 /*	past the header list: a broken guarantee is a panic.
 /*--*/
@@ -49,16 +51,19 @@ edits_cmp_name(const void *x, const void *y)
 }
 
 /*
- * edits_keys - one key per original header (with its change or delete)
- * and one per insert, into k (nheaders + nedits room); the number of keys
+ * edits_keys - one key per original header (with its change or delete),
+ * k[0..nheaders), then one per insert, sorted by position; k has room for
+ * nheaders + nedits; the number of keys, and in *nchg the changes and
+ * deletes
  */
 static size_t
 edits_keys(const struct engine_header *hdrs, size_t nheaders,
-    const struct engine_result *res, struct edits_key *k)
+    const struct engine_result *res, struct edits_key *k, size_t *nchg)
 {
 	const struct engine_edit *e;
 	size_t i, n = nheaders;
 
+	*nchg = 0;
 	for (i = 0; i < nheaders; i++) {
 		k[i].name = hdrs[i].name;
 		k[i].pos = i;
@@ -77,6 +82,7 @@ edits_keys(const struct engine_header *hdrs, size_t nheaders,
 		if (e->op != ENGINE_INSERT) {
 			k[e->pos].e = e;
 			k[e->pos].idx = i;
+			(*nchg)++;
 			continue;
 		}
 		k[n].name = e->name;
@@ -85,27 +91,24 @@ edits_keys(const struct engine_header *hdrs, size_t nheaders,
 		k[n].idx = i;
 		k[n++].e = e;
 	}
+	qsort(k + nheaders, n - nheaders, sizeof(*k), edits_cmp_pos);
 	return (n);
 }
 
-/* edits_inserts - the inserts, top-down, each below the ones before */
+/* edits_inserts - the inserts ins[0..nins), top-down, each below the last */
 static size_t
-edits_inserts(
-    struct edits_key *k, size_t nk, size_t hidden, struct edits_mop *v)
+edits_inserts(const struct edits_key *ins, size_t nins, size_t hidden,
+    struct edits_mop *v)
 {
-	size_t i, n = 0;
+	size_t i;
 
-	qsort(k, nk, sizeof(*k), edits_cmp_pos);
-	for (i = 0; i < nk; i++) {
-		if (k[i].rank != 0)
-			continue;
-		v[n].kind = EDITS_MOP_INSHEADER;
-		v[n].index = (int)(k[i].pos + hidden + n);
-		v[n].name = k[i].e->name;
-		v[n].value = k[i].e->value;
-		n++;
+	for (i = 0; i < nins; i++) {
+		v[i].kind = EDITS_MOP_INSHEADER;
+		v[i].index = (int)(ins[i].pos + hidden + i);
+		v[i].name = ins[i].e->name;
+		v[i].value = ins[i].e->value;
 	}
-	return (n);
+	return (nins);
 }
 
 /*
@@ -144,7 +147,7 @@ edits_milter_ops(const struct engine_header *hdrs, size_t nheaders,
 {
 	struct edits_key *k = NULL;
 	struct edits_mop *v = NULL;
-	size_t nk, n, i;
+	size_t nk, n, i, nchg;
 
 	*ops = NULL;
 	*nops = 0;
@@ -163,9 +166,10 @@ edits_milter_ops(const struct engine_header *hdrs, size_t nheaders,
 		pm_error_set(err, "out of memory while ordering header edits");
 		return (-1);
 	}
-	nk = edits_keys(hdrs, nheaders, res, k);
-	n = edits_inserts(k, nk, hidden, v);
-	n += edits_changes(k, nk, v + n);
+	nk = edits_keys(hdrs, nheaders, res, k, &nchg);
+	n = edits_inserts(k + nheaders, nk - nheaders, hidden, v);
+	if (nchg > 0)
+		n += edits_changes(k, nk, v + n);
 	for (i = 0; i < res->nedits; i++) {
 		if (res->edits[i].op != ENGINE_ADD)
 			continue;
@@ -187,7 +191,7 @@ edits_apply(const struct engine_header *hdrs, size_t nheaders,
 	struct edits_key *k;
 	struct engine_header *v;
 	const struct engine_edit *e;
-	size_t i, nk, n = 0;
+	size_t i, j, nk, nchg, n = 0;
 
 	*out = NULL;
 	*nout = 0;
@@ -197,18 +201,18 @@ edits_apply(const struct engine_header *hdrs, size_t nheaders,
 		free(v);
 		return (-1);
 	}
-	nk = edits_keys(hdrs, nheaders, res, k);
-	qsort(k, nk, sizeof(*k), edits_cmp_pos);
-	for (i = 0; i < nk; i++) {
-		e = k[i].e;
-		if (k[i].rank == 0) {
-			v[n].name = e->name;
-			v[n++].value = e->value;
-		} else if (e == NULL || e->op != ENGINE_DELETE) {
-			v[n].name = hdrs[k[i].pos].name;
-			v[n++].value =
-			    e != NULL ? e->value : hdrs[k[i].pos].value;
+	nk = edits_keys(hdrs, nheaders, res, k, &nchg);
+	/* Each header below the inserts above it; then the inserts at the end. */
+	for (i = 0, j = nheaders; i <= nheaders; i++) {
+		for (; j < nk && k[j].pos == i; j++) {
+			v[n].name = k[j].e->name;
+			v[n++].value = k[j].e->value;
 		}
+		if (i == nheaders ||
+		    ((e = k[i].e) != NULL && e->op == ENGINE_DELETE))
+			continue;
+		v[n].name = hdrs[i].name;
+		v[n++].value = e != NULL ? e->value : hdrs[i].value;
 	}
 	for (i = 0; i < res->nedits; i++) {
 		e = &res->edits[i];
