@@ -139,7 +139,7 @@ struct rule {
 	struct match_cond *when; /* NULL: always */
 	enum rules_action action;
 	char *action_word; /* as written: "IGNORE", "redact", ... */
-	struct template *text; /* NULL: none */
+	struct template_text *text; /* NULL: none */
 	unsigned flags; /* RULES_F_* */
 };
 

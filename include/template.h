@@ -6,12 +6,12 @@
 /* SYNOPSIS
 /*	#include "template.h"
 /*
-/*	int	template_parse(const char *text, struct template **tp,
+/*	int	template_parse(const char *text, struct template_text **tp,
 /*		    char *why, size_t whylen)
-/*	void	template_free(struct template *t)
-/*	const char *template_source(const struct template *t)
-/*	unsigned template_max_ref(const struct template *t)
-/*	int	template_expand(const struct template *t, const char *subject,
+/*	void	template_free(struct template_text *t)
+/*	const char *template_source(const struct template_text *t)
+/*	unsigned template_max_ref(const struct template_text *t)
+/*	int	template_expand(const struct template_text *t, const char *subject,
 /*		    const PCRE2_SIZE *ovector, uint32_t npairs,
 /*		    struct pm_buf *out)
 /* DESCRIPTION
@@ -55,14 +55,14 @@
 
 #define TEMPLATE_MAX_REF 99 /* largest $n accepted */
 
-struct template;
+struct template_text;
 
 int template_parse(
-    const char *text, struct template **tp, char *why, size_t whylen);
-void template_free(struct template *);
-const char *template_source(const struct template *);
-unsigned template_max_ref(const struct template *);
-int template_expand(const struct template *, const char *subject,
+    const char *text, struct template_text **tp, char *why, size_t whylen);
+void template_free(struct template_text *);
+const char *template_source(const struct template_text *);
+unsigned template_max_ref(const struct template_text *);
+int template_expand(const struct template_text *, const char *subject,
     const PCRE2_SIZE *ovector, uint32_t npairs, struct pm_buf *out);
 
 #endif

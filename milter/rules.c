@@ -197,7 +197,7 @@ rules_compile(struct rules_parser *p, unsigned line,
 /* rules_text - parse a replacement text; -1 after an error */
 int
 rules_text(struct rules_parser *p, unsigned line, unsigned col,
-    const char *text, struct template **tp)
+    const char *text, struct template_text **tp)
 {
 	char why[300];
 

@@ -311,7 +311,8 @@ rules_hc_action(struct rules_parser *p, unsigned line, const char *w,
  */
 static int
 rules_hc_text(struct rules_parser *p, unsigned line, unsigned col,
-    const struct template *t, int need, const char *w, size_t wlen, int negate)
+    const struct template_text *t, int need, const char *w, size_t wlen,
+    int negate)
 {
 	const char *text = template_source(t);
 	size_t nl = strcspn(text, ":"), tl = strlen(text);
@@ -336,7 +337,7 @@ rules_hc_text(struct rules_parser *p, unsigned line, unsigned col,
 void
 rules_parse_hc(struct rules_parser *p, unsigned line, const char *s)
 {
-	struct template *t = NULL;
+	struct template_text *t = NULL;
 	struct rules_patsrc ps;
 	const char *w, *text;
 	size_t pos = 0, wlen;

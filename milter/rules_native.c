@@ -681,7 +681,7 @@ rules_native_read(struct rules_lexer *lx, struct rules_nat *n)
 static int
 rules_native_build(struct rules_parser *p, unsigned line, struct rules_nat *n)
 {
-	struct template *t = NULL;
+	struct template_text *t = NULL;
 	struct rule *r;
 
 	if (n->text != NULL) {

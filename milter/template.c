@@ -7,7 +7,8 @@
 /*	The contract is in include/template.h. A parsed template is a list
 /*	of pieces: a run of literal text (in lit, with $$ already turned
 /*	into $) followed by at most one capture reference. The scanner is
-/*	template_ref(), the only code in the tree that reads $ syntax.
+/*	template_ref(), the only code in the tree that reads $ syntax. A
+/*	template is one allocation (10,000 rules have 10,000 of them).
 /*--*/
 #include <ctype.h>
 #include <stdio.h>
@@ -23,10 +24,18 @@ struct template_piece {
 	unsigned ref;
 };
 
-struct template
-{
-	char *src; /* as given */
-	char *lit; /* the literal runs, one after another */
+/* One block: the struct, its pieces, then lit and src. */
+struct template_text {
+	const char *src; /* as given */
+	const char *lit; /* the literal runs, one after another */
+	size_t npiece;
+	unsigned maxref;
+	struct template_piece piece[];
+};
+
+/* The parse in progress. */
+struct template_scan {
+	struct pm_buf lit;
 	struct template_piece *piece;
 	size_t npiece;
 	size_t cap;
@@ -101,34 +110,32 @@ template_ref(const char *p, const char **end, char *why, size_t whylen)
 	return ((long)n);
 }
 
-/* template_add - close the literal run lit[off..len) with reference ref */
+/* template_add - close the literal run lit[off..) with reference ref */
 static int
-template_add(struct template *t, size_t off, size_t len, unsigned ref)
+template_add(struct template_scan *sc, size_t off, unsigned ref)
 {
-	if (pm_grow(&t->piece, &t->cap, t->npiece + 1, sizeof(*t->piece)) < 0)
+	if (pm_grow(&sc->piece, &sc->cap, sc->npiece + 1, sizeof(*sc->piece)) <
+	    0)
 		return (-1);
-	t->piece[t->npiece].off = off;
-	t->piece[t->npiece].len = len - off;
-	t->piece[t->npiece].ref = ref;
-	t->npiece++;
-	if (ref > t->maxref)
-		t->maxref = ref;
+	sc->piece[sc->npiece].off = off;
+	sc->piece[sc->npiece].len = sc->lit.len - off;
+	sc->piece[sc->npiece].ref = ref;
+	sc->npiece++;
+	if (ref > sc->maxref)
+		sc->maxref = ref;
 	return (0);
 }
 
-/* template_parse - scan text once into pieces */
-int
-template_parse(const char *text, struct template **tp, char *why, size_t whylen)
+/* template_scan - text into pieces and literal runs; -1 with why */
+static int
+template_scan(
+    struct template_scan *sc, const char *text, char *why, size_t whylen)
 {
-	struct pm_buf lit = PM_BUF_INIT;
-	struct template *t;
 	const char *p, *run, *end;
 	size_t off = 0;
 	long ref;
 
-	*tp = NULL;
-	if ((t = calloc(1, sizeof(*t))) == NULL ||
-	    (t->src = strdup(text)) == NULL || pm_buf_append(&lit, "", 0) < 0)
+	if (pm_buf_append(&sc->lit, "", 0) < 0)
 		goto nomem;
 	for (p = run = text; *p != 0; p = end) {
 		if (*p != '$') {
@@ -136,62 +143,85 @@ template_parse(const char *text, struct template **tp, char *why, size_t whylen)
 			continue;
 		}
 		if ((ref = template_ref(p, &end, why, whylen)) < 0)
-			goto fail;
-		if (pm_buf_append(&lit, run, (size_t)(p - run)) < 0)
+			return (-1);
+		if (pm_buf_append(&sc->lit, run, (size_t)(p - run)) < 0)
 			goto nomem;
 		run = end;
 		if (ref == 0) { /* "$$" */
-			if (pm_buf_putc(&lit, '$') < 0)
+			if (pm_buf_putc(&sc->lit, '$') < 0)
 				goto nomem;
 			continue;
 		}
-		if (template_add(t, off, lit.len, (unsigned)ref) < 0)
+		if (template_add(sc, off, (unsigned)ref) < 0)
 			goto nomem;
-		off = lit.len;
+		off = sc->lit.len;
 	}
-	if (pm_buf_puts(&lit, run) < 0 || template_add(t, off, lit.len, 0) < 0)
+	if (pm_buf_puts(&sc->lit, run) < 0 || template_add(sc, off, 0) < 0)
 		goto nomem;
-	t->lit = pm_buf_steal(&lit);
-	*tp = t;
 	return (0);
 
 nomem:
 	snprintf(why, whylen, "out of memory");
-fail:
-	pm_buf_free(&lit);
-	template_free(t);
 	return (-1);
+}
+
+/* template_parse - scan text once; keep the pieces in one block */
+int
+template_parse(
+    const char *text, struct template_text **tp, char *why, size_t whylen)
+{
+	struct template_scan sc;
+	struct template_text *t = NULL;
+	size_t pieces, srclen = strlen(text);
+	char *lit;
+
+	memset(&sc, 0, sizeof(sc));
+	if (template_scan(&sc, text, why, whylen) == 0) {
+		pieces = sc.npiece * sizeof(*sc.piece);
+		if ((t = malloc(sizeof(*t) + pieces + sc.lit.len + 1 + srclen +
+		         1)) == NULL)
+			snprintf(why, whylen, "out of memory");
+		else {
+			memcpy(t->piece, sc.piece, pieces);
+			lit = (char *)t->piece + pieces;
+			memcpy(lit, sc.lit.s, sc.lit.len + 1);
+			memcpy(lit + sc.lit.len + 1, text, srclen + 1);
+			t->lit = lit;
+			t->src = lit + sc.lit.len + 1;
+			t->npiece = sc.npiece;
+			t->maxref = sc.maxref;
+		}
+	}
+	pm_buf_free(&sc.lit);
+	free(sc.piece);
+	*tp = t;
+	return (t != NULL ? 0 : -1);
 }
 
 /* template_free - release a template; NULL is fine */
 void
-template_free(struct template *t)
+template_free(struct template_text *t)
 {
-	if (t == NULL)
-		return;
-	free(t->src);
-	free(t->lit);
-	free(t->piece);
 	free(t);
 }
 
 /* template_source - the text as given */
 const char *
-template_source(const struct template *t)
+template_source(const struct template_text *t)
 {
 	return (t->src);
 }
 
 /* template_max_ref - the largest reference, 0 for none */
 unsigned
-template_max_ref(const struct template *t)
+template_max_ref(const struct template_text *t)
 {
 	return (t->maxref);
 }
 
 /* template_expand - append the expansion with the captures of subject */
 int
-template_expand(const struct template *t, const char *subject,
+template_expand(const struct template_text *t, const char *subject,
     const PCRE2_SIZE *ovector, uint32_t npairs, struct pm_buf *out)
 {
 	const struct template_piece *pc;

@@ -18,10 +18,10 @@
 #include "template.h"
 
 /* parse_ok - a template that must parse */
-static struct template *
+static struct template_text *
 parse_ok(const char *text)
 {
-	struct template *t;
+	struct template_text *t;
 	char why[300];
 
 	ck_assert_msg(
@@ -34,7 +34,7 @@ static const char *
 refused(const char *text)
 {
 	static char why[300];
-	struct template *t = (void *)1;
+	struct template_text *t = (void *)1;
 
 	ck_assert_int_eq(template_parse(text, &t, why, sizeof(why)), -1);
 	ck_assert_ptr_null(t);
@@ -46,7 +46,7 @@ static char *
 expand(const char *text, const char *subject, const PCRE2_SIZE *ov,
     uint32_t npairs)
 {
-	struct template *t = parse_ok(text);
+	struct template_text *t = parse_ok(text);
 	struct pm_buf out = PM_BUF_INIT;
 
 	ck_assert_int_eq(template_expand(t, subject, ov, npairs, &out), 0);
@@ -96,7 +96,7 @@ END_TEST
 
 START_TEST(source_and_max_ref)
 {
-	struct template *t = parse_ok("by [$1] ${12} $(3) $$9");
+	struct template_text *t = parse_ok("by [$1] ${12} $(3) $$9");
 
 	ck_assert_str_eq(template_source(t), "by [$1] ${12} $(3) $$9");
 	ck_assert_uint_eq(template_max_ref(t), 12);
