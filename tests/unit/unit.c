@@ -249,7 +249,7 @@ sim_str(const struct sim *sm)
 	return (pm_buf_steal(&b));
 }
 
-/* check_ops_match_apply - milter ops, simulated, give engine_apply's list */
+/* check_ops_match_apply - milter ops, simulated, give edits_apply's list */
 void
 check_ops_match_apply(const struct engine_header *h, size_t n,
     const struct engine_result *res, size_t hidden)
