@@ -25,7 +25,7 @@
 
 #define OFF(f) offsetof(struct config, f)
 #define SZ(f) sizeof(((struct config *)0)->f)
-#define KEY(n, t, f) .name = n, .type = t, .offset = OFF(f), .size = SZ(f)
+#define KEY(n, t, f) .name = (n), .type = (t), .offset = OFF(f), .size = SZ(f)
 
 static const char *check_socket(char *);
 static const char *check_pidfile(char *);

@@ -196,7 +196,7 @@ fold_value(size_t namelen, const char *in, size_t len, struct pm_buf *out)
 			if (pm_buf_putc(out, '\n') < 0)
 				goto out;
 			prefix = 0;
-		} else if ((i = fold_wsp(s, n)) < n) {
+		} else if (fold_wsp(s, n) < n) {
 			prefix = namelen + 1;
 		} else {
 			/* Nothing but white space: one, then the next text. */
