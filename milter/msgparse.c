@@ -94,10 +94,13 @@ msgparse_add(
 	}
 	if ((val = msgparse_value(start, end)) == NULL)
 		return (-1);
-	if ((name = strndup(start, namelen)) == NULL) {
+	/* Not strndup(): the input need not end in a NUL. */
+	if ((name = malloc(namelen + 1)) == NULL) {
 		free(val);
 		return (-1);
 	}
+	memcpy(name, start, namelen);
+	name[namelen] = 0;
 	m->hdrs[m->nhdrs].name = name;
 	m->hdrs[m->nhdrs].value = val;
 	m->spans[m->nhdrs].start = start;
