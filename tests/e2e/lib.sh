@@ -313,11 +313,14 @@ EOF
 		e2e_service_block cleanup_submit "$snip" | e2e_snippet_subst
 		printf '%s\n' "${E2E_MASTER_EXTRA:-}"
 	} >>"$c/master.cf"
-	# The chrooted daemons resolve names as Debian's init script sets up.
+	# The chrooted daemons resolve names from files of the test's own,
+	# not the machine's /etc/hosts or DNS: 127.0.0.1 is localhost.
 	mkdir -p "$W/spool/etc"
-	for f in localtime services resolv.conf hosts host.conf nsswitch.conf; do
+	for f in localtime services; do
 		[ -f "/etc/$f" ] && cp "/etc/$f" "$W/spool/etc/"
 	done
+	printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >"$W/spool/etc/hosts"
+	printf 'hosts: files\n' >"$W/spool/etc/nsswitch.conf"
 	e2e_altdir_add
 }
 
@@ -364,12 +367,17 @@ e2e_wait_file() {
 # e2e_milter_conf - write $W/milter.conf; extra "Key value" lines as args.
 #	The socket lives in $E2E_MILTER_DIR (default: under the queue
 #	directory, as init/postfix/main.cf.snippet has it), group
-#	$E2E_SOCKET_GROUP (default postfix).
+#	$E2E_SOCKET_GROUP (default postfix). The rules are a copy of
+#	rules/default.rules in $W.
 e2e_milter_conf() {
 	local l
 	: "${E2E_MILTER_DIR:=$W/spool/privacy-milter}"
 	: "${E2E_SOCKET_GROUP:=postfix}"
 	E2E_SOCK=$E2E_MILTER_DIR/privacy-milter.sock
+	# A copy the child (UserID nobody) can re-read on reload wherever the
+	# checkout is (a clone under /root is mode 700).
+	cp "$top_srcdir/rules/default.rules" "$W/default.rules"
+	chmod 644 "$W/default.rules"
 	mkdir -p "$E2E_MILTER_DIR"
 	chown "nobody:$E2E_SOCKET_GROUP" "$E2E_MILTER_DIR"
 	chmod 750 "$E2E_MILTER_DIR"
@@ -380,7 +388,7 @@ e2e_milter_conf() {
 		printf 'SocketGroup %s\n' "$E2E_SOCKET_GROUP"
 		printf 'SocketMode 0660\n'
 		printf 'AuthservID %s\n' "$E2E_HOST"
-		printf 'RulesFile %s\n' "$top_srcdir/rules/default.rules"
+		printf 'RulesFile %s\n' "$W/default.rules"
 		for l in "$@"; do
 			printf '%s\n' "$l"
 		done

@@ -378,13 +378,19 @@ c8() {
 	got=$(e2e_count ivan)
 	bad=$(grep -l -E '^(User-Agent|X-Originating-IP):|u7734x|127\.0\.0\.1' \
 	    "$W/mail/ivan/new/"* 2>/dev/null | wc -l)
+	# Reloads are merged, so fewer generations than SIGHUPs; but every
+	# reload must succeed (the child re-reads the files as nobody).
+	gens=$(grep -c 'reload: generation [0-9]*, ' "$W/milter.log")
+	rfail=$(grep -c 'reload failed' "$W/milter.log")
 	if [ "$got" -eq $n ] && [ "$bad" -eq 0 ] && [ $hups -gt 2 ] &&
+	    [ "$gens" -ge 1 ] && [ "$rfail" -eq 0 ] &&
 	    kill -0 "$E2E_MILTER_PID"; then
-		ok "$name: $n of $n delivered scrubbed across $hups reloads"
+		ok "$name: $n of $n delivered scrubbed across $hups SIGHUPs ($gens reloads, 0 failed)"
 	else
 		fail "$name: $n delivered scrubbed across reloads" \
-		    "delivered $got, unscrubbed $bad, SIGHUPs $hups" \
-		    "$(grep -c '^<\*\* *4' "$W/swaks.log") 4xx in swaks.log"
+		    "delivered $got, unscrubbed $bad, SIGHUPs $hups, reloads $gens, failed $rfail" \
+		    "$(grep -c '^<\*\* *4' "$W/swaks.log") 4xx in swaks.log" \
+		    "$(grep 'reload' "$W/milter.log" | tail -n 3)"
 	fi
 }
 
