@@ -85,10 +85,15 @@ e2e_cleanup() {
 	fi
 }
 
-# e2e_workdir - private directory tree for this run
+# e2e_workdir - private directory tree for this run; it is also $HOME, so
+#	nothing of the user's own setup (swaks reads ~/.swaksrc and
+#	SWAKS_OPT_* variables) changes what the tests send
 e2e_workdir() {
 	W=$(mktemp -d /tmp/privacy-milter-e2e.XXXXXX) || exit 99
 	chmod 755 "$W"
+	HOME=$W
+	export HOME
+	unset $(env | sed -n 's/^\(SWAKS_[A-Za-z0-9_]*\)=.*/\1/p')
 	trap e2e_cleanup EXIT
 	trap 'exit 99' INT TERM
 }
