@@ -101,7 +101,7 @@ swaks_sub() {
 	shift 3
 	swaks --server "127.0.0.1:$port" --ehlo laptop.home.lan \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to "$box@remote.test" --data "$data" "$@" \
+	    --to "$box@remote.test" --data "@$data" "$@" \
 	    >>"$W/swaks.log" 2>&1
 }
 
@@ -187,7 +187,7 @@ c3() {
 	name="inbound unauthenticated"
 	swaks --server "127.0.0.1:$P_MX" --ehlo out.sender.example --tls \
 	    --from someone@sender.example --to dave@e2e.test \
-	    --data "$D/inbound.eml" >>"$W/swaks.log" 2>&1 ||
+	    --data "@$D/inbound.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail dave 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg dave)
