@@ -3,12 +3,14 @@
 #
 # NAME
 #	sendmail.sh - authenticated submission over STARTTLS through
-#	Debian's Sendmail 8.17 with INPUT_MAIL_FILTER from init/sendmail/
+#	Debian's Sendmail (8.17 on Debian 12, 8.18 on Debian 13) with
+#	INPUT_MAIL_FILTER from init/sendmail/
 # DESCRIPTION
 #	Debian's sendmail-bin and postfix packages conflict, so Sendmail is
 #	never installed here: when it is not installed already, the test
-#	fetches sendmail-bin, sendmail-cf, sasl2-bin and libsasl2-modules
-#	(the PLAIN and LOGIN mechanisms) with "apt-get download" and unpacks them with dpkg -x into $PM_SENDMAIL_ROOT
+#	fetches sendmail-bin, sendmail-cf, sasl2-bin, libsasl2-modules (the
+#	PLAIN and LOGIN mechanisms) and the library packages they need that
+#	the machine lacks with "apt-get download" and unpacks them with dpkg -x into $PM_SENDMAIL_ROOT
 #	(default /var/tmp/pm-e2e-sendmail, kept between runs). Sendmail runs
 #	as root with its own .cf (built with m4 from an .mc this test writes,
 #	including init/sendmail/privacy-milter.mc), its own queue, on two
@@ -43,10 +45,26 @@
 e2e_require swaks openssl m4 chroot ldd smtp-sink
 [ -x "$PM_BIN" ] || { say "SKIP: $PM_BIN not built"; exit 77; }
 
+# sm_libs - the library packages Sendmail and the SASL tools need that
+# this machine lacks (Debian 13 has no libwrap0 unless something pulled
+# it in): unpacked beside them, found through SM_LIBPATH
+sm_libs() {
+	local p
+	for p in sendmail-bin sasl2-bin libsasl2-modules libsasl2-modules-db; do
+		apt-cache depends --no-recommends --no-suggests --no-conflicts \
+		    --no-breaks --no-replaces --no-enhances "$p" 2>/dev/null |
+		    sed -n 's/^ *|\{0,1\}Depends: \(lib[^ <>]*\)$/\1/p'
+	done | sort -u | while read -r p; do
+		dpkg -s "$p" >/dev/null 2>&1 || echo "$p"
+	done
+}
+
 # sm_locate - set SM_BIN, SM_CF, SM_SASLPASSWD, SM_PLUGINS (the SASL
-# mechanism directories): installed, else unpacked
+# mechanism directory), SM_LIBPATH and SM_ROOT (where the packages were
+# unpacked; empty when installed): installed, else unpacked
 sm_locate() {
 	local r f
+	SM_LIBPATH= SM_ROOT=
 	for f in /usr/libexec/sendmail/sendmail /usr/lib/sm.bin/sendmail; do
 		if [ -x "$f" ] && [ -f /usr/share/sendmail/cf/m4/cf.m4 ] &&
 		    command -v saslpasswd2 >/dev/null 2>&1 &&
@@ -61,37 +79,44 @@ sm_locate() {
 	r=${PM_SENDMAIL_ROOT:-/var/tmp/pm-e2e-sendmail}
 	if [ ! -x "$r/usr/libexec/sendmail/sendmail" ] ||
 	    [ ! -x "$r/usr/sbin/saslpasswd2" ] ||
-	    ! ls "$r"/usr/lib/*/sasl2/libplain.so* >/dev/null 2>&1; then
-		mkdir -p "$r/debs" || return 1
+	    ! ls "$r"/usr/lib/*/sasl2/libplain.so* >/dev/null 2>&1 ||
+	    [ "$(sm_libs | tr '\n' ' ')" != "$(cat "$r/libs" 2>/dev/null)" ]; then
+		rm -rf "$r/debs" && mkdir -p "$r/debs" || return 1
+		sm_libs | tr '\n' ' ' >"$r/libs"
 		(cd "$r/debs" && apt-get download sendmail-bin sendmail-cf \
-		    sasl2-bin libsasl2-modules libsasl2-modules-db) \
+		    sasl2-bin libsasl2-modules libsasl2-modules-db $(cat "$r/libs")) \
 		    >"$r/download.log" 2>&1 || return 1
 		for f in "$r"/debs/*.deb; do
 			dpkg -x "$f" "$r" || return 1
 		done
 	fi
+	SM_ROOT=$r
 	SM_BIN=$r/usr/libexec/sendmail/sendmail
 	SM_CF=$r/usr/share/sendmail/cf
 	SM_SASLPASSWD=$r/usr/sbin/saslpasswd2
 	SM_PLUGINS=$(echo "$r"/usr/lib/*/sasl2)
+	SM_LIBPATH=$(dirname "$SM_PLUGINS"):$r/lib/$(basename "$(dirname "$SM_PLUGINS")")
 	[ -x "$SM_BIN" ] && [ -f "$SM_CF/m4/cf.m4" ] && [ -x "$SM_SASLPASSWD" ] &&
 	    [ -d "$SM_PLUGINS" ]
 }
 sm_locate || { say "SKIP: no Sendmail (install or apt-get download failed)"; exit 77; }
 
-# sm_copy FILE... - copy files into the chroot $C at the same path, with
-# the shared libraries ldd says they need
+# sm_copy FILE... - copy into the chroot $C the shared libraries that ldd
+# says FILEs (already in $C) need
 sm_copy() {
-	local f l
+	local f l d
 	for f in "$@"; do
-		if ldd "$f" 2>&1 | grep 'not found'; then
+		if LD_LIBRARY_PATH=$SM_LIBPATH ldd "$f" 2>&1 | grep 'not found'; then
 			say "$f: a library is missing"
 			return 1
 		fi
-		for l in "$f" $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
-			[ -e "$C$l" ] && continue
-			mkdir -p "$C$(dirname "$l")"
-			cp -L "$l" "$C$l" || return 1
+		for l in $(LD_LIBRARY_PATH=$SM_LIBPATH ldd "$f" 2>/dev/null |
+		    grep -o '/[^ ]*'); do
+			# An unpacked library goes where the loader looks.
+			d=${l#"${SM_ROOT:-/nonexistent}"}
+			[ -e "$C$d" ] && continue
+			mkdir -p "$C$(dirname "$d")"
+			cp -L "$l" "$C$d" || return 1
 		done
 	done
 }
@@ -134,7 +159,8 @@ grep -E '^(root|daemon|nogroup|mail|smmsp):' /etc/group >"$C/etc/group"
 e2e_certs
 cp "$W/ssl/ca.pem" "$W/ssl/server.pem" "$W/ssl/server.key" "$C/ssl/"
 # The user for SMTP AUTH: Cyrus sasldb, realm = Sendmail's $j.
-printf 's3cret' | SASL_PATH=$SM_PLUGINS "$SM_SASLPASSWD" -p \
+printf 's3cret' | SASL_PATH=$SM_PLUGINS LD_LIBRARY_PATH=$SM_LIBPATH \
+    "$SM_SASLPASSWD" -p \
     -f "$C/etc/sasl2/sasldb2" -u "$E2E_HOST" -c u7734x ||
     { say "saslpasswd2 failed"; exit 99; }
 cat >"$C/etc/sasl2/Sendmail.conf" <<EOF
@@ -193,6 +219,12 @@ m4 -D_CF_DIR_="$SM_CF/" "$SM_CF/m4/cf.m4" "$S/e2e.mc" >"$C/etc/mail/e2e.cf" \
 grep -q '^Xprivacy-milter, S=local:/milter/privacy-milter.sock,' "$C/etc/mail/e2e.cf" ||
     { say "INPUT_MAIL_FILTER missing from the .cf"; exit 99; }
 
+# Its version, as its own Received header writes it (8.17.1.9 on Debian
+# 12, 8.18.1 on Debian 13).
+SM_VERSION=$(chroot "$C" /usr/sbin/sendmail -C /etc/mail/e2e.cf -d0.1 -bt \
+    </dev/null 2>/dev/null | sed -n 's/^Version \([0-9][0-9.]*\).*/\1/p')
+[ -n "$SM_VERSION" ] || { say "cannot read Sendmail's version"; exit 99; }
+
 smtp-sink -u nobody -d "$W/sink/%H%M%S." "127.0.0.1:$P_SINK" 10 \
     >"$W/sink.log" 2>&1 &
 SINK_PID=$!
@@ -243,12 +275,12 @@ c1() {
 	sed 's/remote\.test/remote.example/g' "$D/submission.eml" >"$W/sub.eml"
 	swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to bob@remote.example --data "$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
+	    --to bob@remote.example --data "@$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	sink_wait 1 Alice || { fail "$name: relayed"; return; }
 	f=$(sink_msg 1)
 	cat >"$W/exp.1" <<EOF
-Received: by $E2E_HOST (8.17.1.9/8.17.1.9) with ESMTPSA id QID
+Received: by $E2E_HOST ($SM_VERSION/$SM_VERSION) with ESMTPSA id QID
 	for <bob@remote.example>; DATE
 $TLS13
 Received: by [redacted] with esmtp (Exim 4.96)
@@ -283,14 +315,14 @@ c2() {
 	    "$D/inbound.eml" >"$W/in.eml"
 	swaks --server "127.0.0.1:$P_MTA" --ehlo out.sender.example --tls \
 	    --from someone@sender.example --to dave@e2e.test \
-	    --data "$W/in.eml" >>"$W/swaks.log" 2>&1 ||
+	    --data "@$W/in.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	sink_wait 2 hello || { fail "$name: relayed"; return; }
 	f=$(sink_msg 2)
 	{
 		cat <<EOF
 Received: from out.sender.example (localhost [127.0.0.1])
-	by $E2E_HOST (8.17.1.9/8.17.1.9) with ESMTPS id QID
+	by $E2E_HOST ($SM_VERSION/$SM_VERSION) with ESMTPS id QID
 	(version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=NO)
 	for <dave@e2e.test>; DATE
 $TLS13
@@ -309,7 +341,7 @@ c3() {
 	e2e_milter_stop
 	if swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to bob@remote.example --data "$W/sub.eml" >"$W/swaks3.log" 2>&1; then
+	    --to bob@remote.example --data "@$W/sub.eml" >"$W/swaks3.log" 2>&1; then
 		fail "$name: client gets 4xx" "$(tail -5 "$W/swaks3.log")"
 	elif grep -q '^<\*\* *4[0-9][0-9] ' "$W/swaks3.log"; then
 		ok "$name: client gets 4xx ($(grep -m1 '^<\*\* *4' "$W/swaks3.log" | cut -c5-))"
@@ -325,7 +357,7 @@ c3() {
 	e2e_milter_start || { fail "$name: milter restarts"; return; }
 	swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to bob@remote.example --data "$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
+	    --to bob@remote.example --data "@$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: retry accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	sink_wait 3 Alice || { fail "$name: retry relayed"; return; }
 	sink_headers "$(sink_msg 3)" >"$W/got.3"
