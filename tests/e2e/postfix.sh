@@ -30,7 +30,7 @@ grep -qs '^pcre[[:space:]]' /etc/postfix/dynamicmaps.cf \
 [ -x "$PM_BIN" ] || { say "SKIP: $PM_BIN not built"; exit 77; }
 
 D=$top_srcdir/tests/e2e/data
-E2E_BOXES="bob carol dave erin frank gina henry ivan judy kim lee"
+E2E_BOXES="bob carol dave erin frank gina henry ivan judy kim lee mia nora"
 e2e_workdir
 e2e_ports 8
 P_MX=$P1 P_SUB=$P2 P_PLAIN=$P3 P_HOP1=$P4 P_REINJ=$P5 P_ORDER=$P6
@@ -41,13 +41,16 @@ P_XHOP1=$P7 P_XREINJ=$P8
 # entry with a content filter instead of cleanup_submit, hop 2 the
 # re-injection smtpd of README "Postfix", two-hop setups; and the
 # submission entry with a second milter after ours (README "DKIM").
+# The first hops of the two-hop pairs come from the classic submission
+# entry without its cleanup_submit: a hop that leaves the client in its
+# Received, as an MSA with an older Postfix would.
 sub_block() {
-	e2e_service_block submission "$top_srcdir/init/postfix/master.cf.snippet"
+	e2e_submission_block "$@"
 }
 E2E_MASTER_EXTRA="$(sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_PLAIN inet/"
 	printf '%s\n' '  -o smtpd_tls_security_level=none' \
 	    '  -o smtpd_tls_auth_only=no'
-	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_HOP1 inet/" |
+	sub_block classic | sed "1s/^submission  *inet/127.0.0.1:$P_HOP1 inet/" |
 	    grep -v cleanup_service_name
 	printf '%s\n' "  -o content_filter=scan:[127.0.0.1]:$P_REINJ"
 	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_ORDER inet/"
@@ -65,7 +68,7 @@ scan      unix  -       -       y       -       10      smtp
 EOF
 	# The same pair with XFORWARD, the re-injection smtpd using
 	# cleanup_submit for its own Received (README, two-hop setups).
-	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_XHOP1 inet/" |
+	sub_block classic | sed "1s/^submission  *inet/127.0.0.1:$P_XHOP1 inet/" |
 	    grep -v cleanup_service_name
 	printf '%s\n' "  -o content_filter=scanx:[127.0.0.1]:$P_XREINJ"
 	cat <<EOF
@@ -88,7 +91,7 @@ e2e_certs
 e2e_dovecot
 e2e_postfix_config
 sed "s/mail\\\\.example\\\\.org/mx\\\\.e2e\\\\.test/" \
-    "$top_srcdir/init/postfix/reinject.rules" >"$W/reinject.rules"
+    "$PM_SNIPPETS/reinject.rules" >"$W/reinject.rules"
 e2e_milter_conf "RulesFile $W/reinject.rules" "TrustedReinjection reinject" \
     "LogLevel 2"
 e2e_milter_start || exit 99
@@ -101,7 +104,7 @@ swaks_sub() {
 	shift 3
 	swaks --server "127.0.0.1:$port" --ehlo laptop.home.lan \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to "$box@remote.test" --data "$data" "$@" \
+	    --to "$box@remote.test" --data "@$data" "$@" \
 	    >>"$W/swaks.log" 2>&1
 }
 
@@ -166,6 +169,20 @@ c1() {
 	e2e_headers "$f" >"$W/got.1"
 	e2e_expect "$name: delivered headers" "$W/exp.1" "$W/got.1"
 	check_scrubbed "$name" "$f"
+	own_received "$f"
+}
+
+# own_received FILE - show the submission hop's Received as delivered
+own_received() {
+	local how
+	if e2e_hide_client; then
+		how="Postfix $(postconf -d -h mail_version), smtpd_hide_client_session=yes"
+	else
+		how="Postfix $(postconf -d -h mail_version), postfix-own-received.pcre"
+	fi
+	say "# the submission hop's own Received ($how):"
+	awk '/^Received:/ { on = 1; print; next } on && /^[ \t]/ { print; next }
+	    { if (on) exit }' "$1" | sed 's/^/#   /'
 }
 
 # --- 2. the same over a plain connection
@@ -182,12 +199,17 @@ c2() {
 	check_scrubbed "$name" "$f"
 }
 
-# --- 3. inbound, unauthenticated, over STARTTLS: only the TLS header
+# --- 3. inbound, unauthenticated, over STARTTLS: only the TLS header.
+# OpenSSL 3.5 (Debian 13) names the key exchange group in lower case.
+case "$(openssl version)" in
+"OpenSSL 3."[0-4].*) KX=X25519 ;;
+*) KX=x25519 ;;
+esac
 c3() {
 	name="inbound unauthenticated"
 	swaks --server "127.0.0.1:$P_MX" --ehlo out.sender.example --tls \
 	    --from someone@sender.example --to dave@e2e.test \
-	    --data "$D/inbound.eml" >>"$W/swaks.log" 2>&1 ||
+	    --data "@$D/inbound.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail dave 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg dave)
@@ -198,7 +220,7 @@ X-Original-To: dave@e2e.test
 Delivered-To: dave@e2e.test
 Received: from out.sender.example (localhost [127.0.0.1])
 	(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)
-	 key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256)
+	 key-exchange $KX server-signature RSA-PSS (2048 bits) server-digest SHA256)
 	(No client certificate requested)
 	by $E2E_HOST (Postfix) with ESMTPS id QID
 	for <dave@e2e.test>; DATE
@@ -462,6 +484,25 @@ EOF
 	check_scrubbed "$name" "$W/got.11"
 }
 
+# --- 12. one message to two recipients: Postfix writes no "for" clause,
+# and the hop's Received ends "id QID;" with the date folded below, in both
+# forms (3.10's own and the companion table's).
+c12() {
+	local name f
+	name="submission to two recipients"
+	swaks --server "127.0.0.1:$P_SUB" --ehlo laptop.home.lan -au u7734x \
+	    -ap s3cret --from alice@e2e.test --to mia@remote.test,nora@remote.test \
+	    --data "@$(data_for mia)" --tls >>"$W/swaks.log" 2>&1 ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail nora 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg nora)
+	printf '%s\n' "Received: by $E2E_HOST (Postfix) id QID;" "	DATE" >"$W/exp.12"
+	e2e_headers "$f" | sed -n '/^Received:/{N;p;q}' >"$W/got.12"
+	e2e_expect "$name: Received by HOST (Postfix) id QID; DATE" \
+	    "$W/exp.12" "$W/got.12"
+	own_received "$f"
+}
+
 c1
 c2
 c3
@@ -473,6 +514,7 @@ c8
 c9
 c10
 c11
+c12
 
 # The log (LogLevel 2: one line per message) holds no removed value.
 if grep -n -E 'laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|Thunderbird|NeoMutt|cron-mailer' \

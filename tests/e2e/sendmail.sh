@@ -189,7 +189,7 @@ c1() {
 	sed 's/remote\.test/remote.example/g' "$D/submission.eml" >"$W/sub.eml"
 	swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to bob@remote.example --data "$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
+	    --to bob@remote.example --data "@$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	sink_wait 1 Alice || { fail "$name: relayed"; return; }
 	f=$(sink_msg 1)
@@ -229,7 +229,7 @@ c2() {
 	    "$D/inbound.eml" >"$W/in.eml"
 	swaks --server "127.0.0.1:$P_MTA" --ehlo out.sender.example --tls \
 	    --from someone@sender.example --to dave@e2e.test \
-	    --data "$W/in.eml" >>"$W/swaks.log" 2>&1 ||
+	    --data "@$W/in.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	sink_wait 2 hello || { fail "$name: relayed"; return; }
 	f=$(sink_msg 2)
@@ -255,7 +255,7 @@ c3() {
 	e2e_milter_stop
 	if swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to bob@remote.example --data "$W/sub.eml" >"$W/swaks3.log" 2>&1; then
+	    --to bob@remote.example --data "@$W/sub.eml" >"$W/swaks3.log" 2>&1; then
 		fail "$name: client gets 4xx" "$(tail -5 "$W/swaks3.log")"
 	elif grep -q '^<\*\* *4[0-9][0-9] ' "$W/swaks3.log"; then
 		ok "$name: client gets 4xx ($(grep -m1 '^<\*\* *4' "$W/swaks3.log" | cut -c5-))"
@@ -271,7 +271,7 @@ c3() {
 	e2e_milter_start || { fail "$name: milter restarts"; return; }
 	swaks --server "127.0.0.1:$P_MSA" --ehlo laptop.home.lan --tls \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to bob@remote.example --data "$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
+	    --to bob@remote.example --data "@$W/sub.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: retry accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	sink_wait 3 Alice || { fail "$name: retry relayed"; return; }
 	sink_headers "$(sink_msg 3)" >"$W/got.3"
