@@ -308,17 +308,24 @@ e2e_service_block() {
 	    on { print }' "$2"
 }
 
+# e2e_postfix_at_least MAJOR MINOR - the installed Postfix is that or newer
+e2e_postfix_at_least() {
+	local v maj min
+	v=$(postconf -d -h mail_version 2>/dev/null)
+	maj=${v%%.*}
+	min=$(echo "$v" | cut -d. -f2)
+	[ "$maj" -gt "$1" ] 2>/dev/null && return 0
+	[ "$maj" = "$1" ] && [ "$min" -ge "$2" ] 2>/dev/null
+}
+
 # e2e_hide_client - use smtpd_hide_client_session (PM_E2E_HIDE, or the
 #	Postfix version: 3.10 and later)
 e2e_hide_client() {
-	local v
 	case "${PM_E2E_HIDE:-}" in
 	1) return 0 ;;
 	0) return 1 ;;
 	esac
-	v=$(postconf -d -h mail_version 2>/dev/null)
-	[ "${v%%.*}" -gt 3 ] 2>/dev/null && return 0
-	[ "${v%%.*}" = 3 ] && [ "$(echo "$v" | cut -d. -f2)" -ge 10 ] 2>/dev/null
+	e2e_postfix_at_least 3 10
 }
 
 # e2e_service_block_310 NAME FILE - the commented-out entry of the
