@@ -18,14 +18,14 @@
 #	e2e_wait_mail BOX N	wait until BOX (a maildir) holds N messages
 #	e2e_headers FILE	the header block, variable parts normalised
 #	ok/fail NAME		record a case result (TAP-like lines)
+#	e2e_hide_client		true when the submission service uses Postfix's
+#				own smtpd_hide_client_session (Postfix >= 3.10)
+#				instead of the companion table
 #
 #	The instance listens only on 127.0.0.1; the system Postfix is never
 #	started. Its directory is listed in alternate_config_directories of
 #	/etc/postfix/main.cf while the test runs (sendmail -C needs it) and
 #	removed from there at exit.
-#	e2e_hide_client	true when the submission service uses Postfix's
-#				own smtpd_hide_client_session (Postfix >= 3.10)
-#				instead of the companion table
 #
 #	The files under test come from the source and build trees, or, with
 #	PM_E2E_INSTALLED=1 (tests/distro), from the installed package: the

@@ -6,11 +6,15 @@
 #	local sendmail, two-hop re-injection, milter down/up, a 100 KiB
 #	header, SIGHUP under load, milter order (a milter after ours sees the
 #	scrubbed headers), TLS 1.2 (IANA cipher name), two hops with XFORWARD,
-#	the log holds no removed value
+#	two recipients, who wrote the submission hop's own Received, the log
+#	holds no removed value
 # DESCRIPTION
-#	One private Postfix 3.7 instance (postfix -c DIR, 127.0.0.1 only),
-#	configured from init/postfix/main.cf.snippet and master.cf.snippet as
-#	README "Postfix" tells users, chrooted smtpd and cleanup, the milter
+#	One private instance of the system's Postfix (3.7 on Debian 12, 3.10
+#	on Debian 13 or from bookworm-backports; postfix -c DIR, 127.0.0.1
+#	only), configured from init/postfix/main.cf.snippet and
+#	master.cf.snippet as README "Postfix" tells users (on 3.10 the
+#	submission entry with smtpd_hide_client_session, lib.sh
+#	e2e_hide_client), chrooted smtpd and cleanup, the milter
 #	socket under the queue directory, Dovecot SASL, a CA and server
 #	certificate made here. Each case sends real mail with swaks or
 #	sendmail(1) and compares the delivered maildir file's header block
@@ -18,7 +22,8 @@
 #
 #	Exit 77 when not root, PM_E2E=0, or postfix, postfix-pcre, dovecot,
 #	swaks or openssl are missing; 99 when the harness cannot start.
-#	PM_E2E_KEEP=1 keeps the work directory.
+#	PM_E2E_KEEP=1 keeps the work directory; PM_E2E_INSTALLED=1 tests
+#	the installed package instead of the build tree (lib.sh).
 #	Runs in about 30 seconds.
 
 . "$(dirname "$0")/lib.sh"
