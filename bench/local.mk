@@ -3,13 +3,14 @@
 # The benchmark tools are built by "make" (CI builds them). "make bench"
 # runs bench/run (the full run, one table, minutes); "make bench-smoke"
 # runs each tool for seconds (bench/smoke), and "make check" runs the
-# same smoke as a test.
+# same smoke as a test, and one short round through a real Postfix as
+# another (bench/postfix-smoke: skipped without root or Postfix).
 
 BENCH_CFLAGS = $(AM_CFLAGS)
 
 noinst_PROGRAMS += bench/loadclient bench/noop-naive bench/noop-opt \
 	bench/engine-bench
-TESTS += bench/smoke
+TESTS += bench/smoke bench/postfix-smoke
 
 bench_loadclient_SOURCES = bench/loadclient.c bench/benchmsg.h
 bench_loadclient_CFLAGS = $(BENCH_CFLAGS)
@@ -27,7 +28,7 @@ bench_engine_bench_CFLAGS = $(BENCH_CFLAGS) \
 	-DEB_DEFAULT_RULES='"$(abs_top_srcdir)/rules/default.rules"'
 bench_engine_bench_LDADD = $(CORE_LIBS)
 
-EXTRA_DIST += BENCHMARKS.md bench/run bench/smoke bench/postfix-bench \
+EXTRA_DIST += BENCHMARKS.md bench/run bench/smoke bench/postfix-smoke bench/postfix-bench \
 	bench/bench.conf
 
 BENCH_TOOLS = bench/loadclient bench/noop-naive bench/noop-opt \

@@ -18,7 +18,8 @@ pmpostfixdir = $(pkgdatadir)/postfix
 dist_pmpostfix_DATA = init/postfix/main.cf.snippet \
 	init/postfix/master.cf.snippet init/postfix/reinject.rules
 pmsendmaildir = $(pkgdatadir)/sendmail
-dist_pmsendmail_DATA = init/sendmail/privacy-milter.mc
+dist_pmsendmail_DATA = init/sendmail/privacy-milter.mc \
+	init/sendmail/systemd-override.conf
 EXTRA_DIST += init/privacy-milter.service.in init/privacy-milter.init.in
 CLEANFILES += init/privacy-milter.service init/privacy-milter.init
 

@@ -18,14 +18,31 @@
 #	e2e_wait_mail BOX N	wait until BOX (a maildir) holds N messages
 #	e2e_headers FILE	the header block, variable parts normalised
 #	ok/fail NAME		record a case result (TAP-like lines)
+#	e2e_hide_client		true when the submission service uses Postfix's
+#				own smtpd_hide_client_session (Postfix >= 3.10)
+#				instead of the companion table
 #
 #	The instance listens only on 127.0.0.1; the system Postfix is never
 #	started. Its directory is listed in alternate_config_directories of
 #	/etc/postfix/main.cf while the test runs (sendmail -C needs it) and
 #	removed from there at exit.
+#
+#	The files under test come from the source and build trees, or, with
+#	PM_E2E_INSTALLED=1 (tests/distro), from the installed package: the
+#	binary, /etc/privacy-milter (configuration as the base of the test's,
+#	rules, companion table), the Postfix examples in
+#	/usr/share/doc/privacy-milter/examples, the milter started with the
+#	systemd unit's ExecStartPre/ExecStart lines (the queue directory
+#	/var/spool/postfix standing for the instance's) and the settings of
+#	/etc/default/privacy-milter, the filtering child running as the
+#	package's user privacy-milter.
 # ENVIRONMENT
 #	PM_E2E=0 skips; PM_E2E_KEEP=1 keeps $W; PM_E2E_VERBOSE=1 shows logs of
 #	failed cases; top_srcdir, top_builddir (default: derived from $0).
+#	PM_E2E_INSTALLED=1: test the installed package (see above); PM_BIN,
+#	PM_RULES_DIR, PM_SNIPPETS, PM_CONF, PM_UNIT, PM_DEFAULTS, PM_USER
+#	set each path or name on its own. PM_E2E_HIDE=1/0 forces or refuses
+#	smtpd_hide_client_session (default: on with Postfix >= 3.10).
 
 set -u
 
@@ -33,7 +50,28 @@ set -u
 : "${top_builddir:=.}"
 top_srcdir=$(cd "$top_srcdir" && pwd)
 top_builddir=$(cd "$top_builddir" && pwd)
-PM_BIN=${PM_BIN:-$top_builddir/privacy-milter}
+if [ "${PM_E2E_INSTALLED:-0}" = 1 ]; then
+	PM_BIN=${PM_BIN:-/usr/sbin/privacy-milter}
+	PM_RULES_DIR=${PM_RULES_DIR:-/etc/privacy-milter}
+	PM_SNIPPETS=${PM_SNIPPETS:-/usr/share/doc/privacy-milter/examples/postfix}
+	PM_CONF=${PM_CONF:-/etc/privacy-milter/privacy-milter.conf}
+	PM_DEFAULTS=${PM_DEFAULTS:-/etc/default/privacy-milter}
+	PM_USER=${PM_USER:-privacy-milter}
+	if [ -z "${PM_UNIT:-}" ]; then
+		for PM_UNIT in /usr/lib/systemd/system/privacy-milter.service \
+		    /lib/systemd/system/privacy-milter.service; do
+			[ -f "$PM_UNIT" ] && break
+		done
+	fi
+else
+	PM_BIN=${PM_BIN:-$top_builddir/privacy-milter}
+	PM_RULES_DIR=${PM_RULES_DIR:-$top_srcdir/rules}
+	PM_SNIPPETS=${PM_SNIPPETS:-$top_srcdir/init/postfix}
+	PM_CONF=${PM_CONF:-}
+	PM_DEFAULTS=${PM_DEFAULTS:-}
+	PM_UNIT=${PM_UNIT:-}
+	PM_USER=${PM_USER:-nobody}
+fi
 
 E2E_HOST=mx.e2e.test
 E2E_PASS=0
@@ -85,10 +123,15 @@ e2e_cleanup() {
 	fi
 }
 
-# e2e_workdir - private directory tree for this run
+# e2e_workdir - private directory tree for this run; it is also $HOME, so
+#	nothing of the user's own setup (swaks reads ~/.swaksrc and
+#	SWAKS_OPT_* variables) changes what the tests send
 e2e_workdir() {
 	W=$(mktemp -d /tmp/privacy-milter-e2e.XXXXXX) || exit 99
 	chmod 755 "$W"
+	HOME=$W
+	export HOME
+	unset $(env | sed -n 's/^\(SWAKS_[A-Za-z0-9_]*\)=.*/\1/p')
 	trap e2e_cleanup EXIT
 	trap 'exit 99' INT TERM
 }
@@ -141,7 +184,9 @@ e2e_certs() {
 	chmod 644 "$d"/*.pem
 }
 
-# e2e_dovecot - SASL only: user u7734x password s3cret
+# e2e_dovecot - SASL only: user u7734x password s3cret. Dovecot 2.4
+#	(Debian 13) reads a new configuration syntax; the 2.3 one (Debian
+#	12) is written for older versions.
 e2e_dovecot() {
 	local d
 	d=$W/dovecot
@@ -149,18 +194,27 @@ e2e_dovecot() {
 	printf 'u7734x:{PLAIN}s3cret\n' >"$d/passwd"
 	chmod 644 "$d/passwd"
 	E2E_DOVECOT_CONF=$d/dovecot.conf
-	cat >"$E2E_DOVECOT_CONF" <<EOF
+	case $(dovecot --version 2>/dev/null) in
+	2.[0-3].*) e2e_dovecot_conf_23 "$d" ;;
+	*) e2e_dovecot_conf_24 "$d" ;;
+	esac >"$E2E_DOVECOT_CONF"
+	dovecot -c "$E2E_DOVECOT_CONF" || { cat "$d/dovecot.log"; exit 99; }
+}
+
+# e2e_dovecot_conf_23 DIR - the auth-only configuration, Dovecot 2.3
+e2e_dovecot_conf_23() {
+	cat <<EOF
 instance_name = pm-e2e-$$
-base_dir = $d/run
-state_dir = $d/state
+base_dir = $1/run
+state_dir = $1/state
 protocols =
 ssl = no
-log_path = $d/dovecot.log
+log_path = $1/dovecot.log
 auth_mechanisms = plain login
 disable_plaintext_auth = no
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u $d/passwd
+  args = scheme=PLAIN username_format=%u $1/passwd
 }
 userdb {
   driver = static
@@ -177,7 +231,42 @@ service anvil {
   chroot =
 }
 EOF
-	dovecot -c "$E2E_DOVECOT_CONF" || { cat "$d/dovecot.log"; exit 99; }
+}
+
+# e2e_dovecot_conf_24 DIR - the same for Dovecot 2.4
+e2e_dovecot_conf_24() {
+	cat <<EOF
+dovecot_config_version = 2.4.0
+dovecot_storage_version = 2.4.0
+instance_name = pm-e2e-$$
+base_dir = $1/run
+state_dir = $1/state
+protocols =
+ssl = no
+log_path = $1/dovecot.log
+auth_mechanisms = plain login
+auth_allow_cleartext = yes
+passdb passwd-file {
+  passwd_file_path = $1/passwd
+}
+userdb static {
+  fields {
+    uid = nobody
+    gid = nogroup
+    home = /nonexistent
+  }
+}
+service auth {
+  unix_listener $W/spool/private/auth {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
+service anvil {
+  chroot =
+}
+EOF
 }
 
 # e2e_altdir_add - let "sendmail -C $W/etc" work (DESIGN §8)
@@ -226,6 +315,46 @@ e2e_service_block() {
 	    on { print }' "$2"
 }
 
+# e2e_postfix_at_least MAJOR MINOR - the installed Postfix is that or newer
+e2e_postfix_at_least() {
+	local v maj min
+	v=$(postconf -d -h mail_version 2>/dev/null)
+	maj=${v%%.*}
+	min=$(echo "$v" | cut -d. -f2)
+	[ "$maj" -gt "$1" ] 2>/dev/null && return 0
+	[ "$maj" = "$1" ] && [ "$min" -ge "$2" ] 2>/dev/null
+}
+
+# e2e_hide_client - use smtpd_hide_client_session (PM_E2E_HIDE, or the
+#	Postfix version: 3.10 and later)
+e2e_hide_client() {
+	case "${PM_E2E_HIDE:-}" in
+	1) return 0 ;;
+	0) return 1 ;;
+	esac
+	e2e_postfix_at_least 3 10
+}
+
+# e2e_service_block_310 NAME FILE - the commented-out entry of the
+#	"Postfix >= 3.10" part of a master.cf snippet, uncommented
+e2e_service_block_310() {
+	awk '/^# Postfix >= 3\.10/ { on = 1; next }
+	    on && /^#[^ #]/ { print substr($0, 2); next }
+	    on && /^#  +-o / { print substr($0, 2) }' "$2" |
+	    e2e_service_block "$1" /dev/stdin
+}
+
+# e2e_submission_block [classic] - the snippet's submission entry: the one
+#	for Postfix >= 3.10 when e2e_hide_client (unless "classic"), else
+#	the one with the companion table's cleanup_submit
+e2e_submission_block() {
+	if [ "${1:-}" != classic ] && e2e_hide_client; then
+		e2e_service_block_310 submission "$PM_SNIPPETS/master.cf.snippet"
+	else
+		e2e_service_block submission "$PM_SNIPPETS/master.cf.snippet"
+	fi
+}
+
 # e2e_postfix_config - main.cf and master.cf; ports from P1.. (see caller)
 #	$E2E_MASTER_EXTRA is appended to master.cf.
 e2e_postfix_config() {
@@ -233,7 +362,7 @@ e2e_postfix_config() {
 	c=$W/etc
 	mkdir -p "$c" "$W/spool" "$W/data" "$W/mail"
 	chown nobody:nogroup "$W/mail"
-	cp "$top_srcdir/rules/postfix-own-received.pcre" "$c/" 2>/dev/null ||
+	cp "$PM_RULES_DIR/postfix-own-received.pcre" "$c/" 2>/dev/null ||
 	    : >"$c/postfix-own-received.pcre"
 	# One maildir per local part (virtual(8) takes no $1 substitution).
 	for b in ${E2E_BOXES:-box}; do
@@ -276,7 +405,7 @@ smtpd_sasl_type = dovecot
 smtpd_sasl_path = private/auth
 smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
 EOF
-	e2e_snippet_subst <"$top_srcdir/init/postfix/main.cf.snippet" >>"$c/main.cf"
+	e2e_snippet_subst <"$PM_SNIPPETS/main.cf.snippet" >>"$c/main.cf"
 	# The stock services (Debian's master.cf), then the snippet's.
 	cat >"$c/master.cf" <<'EOF'
 cleanup   unix  n       -       y       -       0       cleanup
@@ -303,21 +432,24 @@ anvil     unix  -       -       y       -       1       anvil
 scache    unix  -       -       y       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
-	snip=$top_srcdir/init/postfix/master.cf.snippet
+	snip=$PM_SNIPPETS/master.cf.snippet
 	{
 		e2e_service_block smtp "$snip" |
 		    sed "1s/^smtp  *inet/127.0.0.1:$P_MX inet/"
-		e2e_service_block submission "$snip" |
+		e2e_submission_block |
 		    sed "1s/^submission  *inet/127.0.0.1:$P_SUB inet/"
 		e2e_service_block pickup "$snip"
 		e2e_service_block cleanup_submit "$snip" | e2e_snippet_subst
 		printf '%s\n' "${E2E_MASTER_EXTRA:-}"
 	} >>"$c/master.cf"
-	# The chrooted daemons resolve names as Debian's init script sets up.
+	# The chrooted daemons resolve names from files of the test's own,
+	# not the machine's /etc/hosts or DNS: 127.0.0.1 is localhost.
 	mkdir -p "$W/spool/etc"
-	for f in localtime services resolv.conf hosts host.conf nsswitch.conf; do
+	for f in localtime services; do
 		[ -f "/etc/$f" ] && cp "/etc/$f" "$W/spool/etc/"
 	done
+	printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >"$W/spool/etc/hosts"
+	printf 'hosts: files\n' >"$W/spool/etc/nsswitch.conf"
 	e2e_altdir_add
 }
 
@@ -364,33 +496,72 @@ e2e_wait_file() {
 # e2e_milter_conf - write $W/milter.conf; extra "Key value" lines as args.
 #	The socket lives in $E2E_MILTER_DIR (default: under the queue
 #	directory, as init/postfix/main.cf.snippet has it), group
-#	$E2E_SOCKET_GROUP (default postfix).
+#	$E2E_SOCKET_GROUP (default postfix). The rules are a copy of
+#	rules/default.rules in $W.
 e2e_milter_conf() {
 	local l
 	: "${E2E_MILTER_DIR:=$W/spool/privacy-milter}"
 	: "${E2E_SOCKET_GROUP:=postfix}"
 	E2E_SOCK=$E2E_MILTER_DIR/privacy-milter.sock
-	mkdir -p "$E2E_MILTER_DIR"
-	chown "nobody:$E2E_SOCKET_GROUP" "$E2E_MILTER_DIR"
-	chmod 750 "$E2E_MILTER_DIR"
+	# A copy the child can re-read on reload wherever the checkout is (a
+	# clone under /root is mode 700); the installed file when testing the
+	# package.
+	if [ "$PM_RULES_DIR" = "$top_srcdir/rules" ]; then
+		cp "$PM_RULES_DIR/default.rules" "$W/default.rules"
+		chmod 644 "$W/default.rules"
+		E2E_RULES=$W/default.rules
+	else
+		E2E_RULES=$PM_RULES_DIR/default.rules
+	fi
+	if [ -z "$PM_UNIT" ]; then
+		mkdir -p "$E2E_MILTER_DIR"
+		chown "nobody:$E2E_SOCKET_GROUP" "$E2E_MILTER_DIR"
+		chmod 750 "$E2E_MILTER_DIR"
+	fi
 	{
+		# The installed configuration first, as an admin edits it.
+		[ -n "$PM_CONF" ] && cat "$PM_CONF"
 		printf 'Socket unix:%s\n' "$E2E_SOCK"
 		printf 'PidFile %s\n' "$E2E_MILTER_DIR/privacy-milter.pid"
-		printf 'UserID nobody\n'
+		printf 'UserID %s\n' "$PM_USER"
 		printf 'SocketGroup %s\n' "$E2E_SOCKET_GROUP"
 		printf 'SocketMode 0660\n'
 		printf 'AuthservID %s\n' "$E2E_HOST"
-		printf 'RulesFile %s\n' "$top_srcdir/rules/default.rules"
+		printf 'RulesFile %s\n' "$E2E_RULES"
 		for l in "$@"; do
 			printf '%s\n' "$l"
 		done
 	} >"$W/milter.conf"
 }
 
-# e2e_milter_start - run the milter in the foreground (background job)
+# e2e_unit_lines KEY - the unit's KEY= lines, /var/spool/postfix mapped to
+#	the instance's queue directory, "+" (full privileges) dropped
+e2e_unit_lines() {
+	sed -n "s/^$1=+\{0,1\}//p" "$PM_UNIT" |
+	    sed "s|/var/spool/postfix/|$W/spool/|g"
+}
+
+# e2e_milter_start - run the milter in the foreground (background job):
+#	"PM_BIN -f -c milter.conf", or the unit's ExecStartPre and ExecStart
+#	lines (PM_UNIT) with the settings of PM_DEFAULTS and the test's
+#	configuration file
 e2e_milter_start() {
-	local n
-	"$PM_BIN" -f -c "$W/milter.conf" >>"$W/milter.log" 2>&1 &
+	local n l
+	if [ -n "$PM_UNIT" ]; then
+		e2e_unit_lines ExecStartPre >"$W/unit.pre"
+		while read -r l; do
+			$l || { say "ExecStartPre failed: $l"; return 1; }
+		done <"$W/unit.pre"
+		e2e_unit_lines ExecStart >"$W/unit.start"
+		(
+			PRIVACY_MILTER_OPTS=
+			[ -n "$PM_DEFAULTS" ] && . "$PM_DEFAULTS"
+			PRIVACY_MILTER_CONF=$W/milter.conf
+			eval "exec $(cat "$W/unit.start")"
+		) >>"$W/milter.log" 2>&1 &
+	else
+		"$PM_BIN" -f -c "$W/milter.conf" >>"$W/milter.log" 2>&1 &
+	fi
 	E2E_MILTER_PID=$!
 	n=0
 	while [ ! -S "$E2E_SOCK" ]; do

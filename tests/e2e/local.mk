@@ -4,8 +4,8 @@
 # root, when PM_E2E=0, or when its MTA/peers are not installed; tests/run-all
 # installs them). postfix.sh: a private Postfix instance on 127.0.0.1 with
 # Dovecot SASL, configured from init/postfix/. sendmail.sh: Debian's
-# sendmail-bin unpacked into a private directory (never installed), on a
-# loopback port. init-files.sh: systemd-analyze verify of the unit, sh -n
+# sendmail-bin unpacked into a private directory (never installed), run
+# chrooted there (no namespace needed), on loopback ports. init-files.sh: systemd-analyze verify of the unit, sh -n
 # of the sysv script.
 TESTS += tests/e2e/postfix.sh tests/e2e/sendmail.sh tests/e2e/init-files.sh
 EXTRA_DIST += tests/e2e/postfix.sh tests/e2e/sendmail.sh \

@@ -6,11 +6,15 @@
 #	local sendmail, two-hop re-injection, milter down/up, a 100 KiB
 #	header, SIGHUP under load, milter order (a milter after ours sees the
 #	scrubbed headers), TLS 1.2 (IANA cipher name), two hops with XFORWARD,
-#	the log holds no removed value
+#	two recipients, who wrote the submission hop's own Received, the log
+#	holds no removed value
 # DESCRIPTION
-#	One private Postfix 3.7 instance (postfix -c DIR, 127.0.0.1 only),
-#	configured from init/postfix/main.cf.snippet and master.cf.snippet as
-#	README "Postfix" tells users, chrooted smtpd and cleanup, the milter
+#	One private instance of the system's Postfix (3.7 on Debian 12, 3.10
+#	on Debian 13 or from bookworm-backports; postfix -c DIR, 127.0.0.1
+#	only), configured from init/postfix/main.cf.snippet and
+#	master.cf.snippet as README "Postfix" tells users (on 3.10 the
+#	submission entry with smtpd_hide_client_session, lib.sh
+#	e2e_hide_client), chrooted smtpd and cleanup, the milter
 #	socket under the queue directory, Dovecot SASL, a CA and server
 #	certificate made here. Each case sends real mail with swaks or
 #	sendmail(1) and compares the delivered maildir file's header block
@@ -18,7 +22,8 @@
 #
 #	Exit 77 when not root, PM_E2E=0, or postfix, postfix-pcre, dovecot,
 #	swaks or openssl are missing; 99 when the harness cannot start.
-#	PM_E2E_KEEP=1 keeps the work directory.
+#	PM_E2E_KEEP=1 keeps the work directory; PM_E2E_INSTALLED=1 tests
+#	the installed package instead of the build tree (lib.sh).
 #	Runs in about 30 seconds.
 
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +35,7 @@ grep -qs '^pcre[[:space:]]' /etc/postfix/dynamicmaps.cf \
 [ -x "$PM_BIN" ] || { say "SKIP: $PM_BIN not built"; exit 77; }
 
 D=$top_srcdir/tests/e2e/data
-E2E_BOXES="bob carol dave erin frank gina henry ivan judy kim lee"
+E2E_BOXES="bob carol dave erin frank gina henry ivan judy kim lee mia nora"
 e2e_workdir
 e2e_ports 8
 P_MX=$P1 P_SUB=$P2 P_PLAIN=$P3 P_HOP1=$P4 P_REINJ=$P5 P_ORDER=$P6
@@ -41,13 +46,16 @@ P_XHOP1=$P7 P_XREINJ=$P8
 # entry with a content filter instead of cleanup_submit, hop 2 the
 # re-injection smtpd of README "Postfix", two-hop setups; and the
 # submission entry with a second milter after ours (README "DKIM").
+# The first hops of the two-hop pairs come from the classic submission
+# entry without its cleanup_submit: a hop that leaves the client in its
+# Received, as an MSA with an older Postfix would.
 sub_block() {
-	e2e_service_block submission "$top_srcdir/init/postfix/master.cf.snippet"
+	e2e_submission_block "$@"
 }
 E2E_MASTER_EXTRA="$(sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_PLAIN inet/"
 	printf '%s\n' '  -o smtpd_tls_security_level=none' \
 	    '  -o smtpd_tls_auth_only=no'
-	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_HOP1 inet/" |
+	sub_block classic | sed "1s/^submission  *inet/127.0.0.1:$P_HOP1 inet/" |
 	    grep -v cleanup_service_name
 	printf '%s\n' "  -o content_filter=scan:[127.0.0.1]:$P_REINJ"
 	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_ORDER inet/"
@@ -65,7 +73,7 @@ scan      unix  -       -       y       -       10      smtp
 EOF
 	# The same pair with XFORWARD, the re-injection smtpd using
 	# cleanup_submit for its own Received (README, two-hop setups).
-	sub_block | sed "1s/^submission  *inet/127.0.0.1:$P_XHOP1 inet/" |
+	sub_block classic | sed "1s/^submission  *inet/127.0.0.1:$P_XHOP1 inet/" |
 	    grep -v cleanup_service_name
 	printf '%s\n' "  -o content_filter=scanx:[127.0.0.1]:$P_XREINJ"
 	cat <<EOF
@@ -88,7 +96,7 @@ e2e_certs
 e2e_dovecot
 e2e_postfix_config
 sed "s/mail\\\\.example\\\\.org/mx\\\\.e2e\\\\.test/" \
-    "$top_srcdir/init/postfix/reinject.rules" >"$W/reinject.rules"
+    "$PM_SNIPPETS/reinject.rules" >"$W/reinject.rules"
 e2e_milter_conf "RulesFile $W/reinject.rules" "TrustedReinjection reinject" \
     "LogLevel 2"
 e2e_milter_start || exit 99
@@ -101,7 +109,7 @@ swaks_sub() {
 	shift 3
 	swaks --server "127.0.0.1:$port" --ehlo laptop.home.lan \
 	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to "$box@remote.test" --data "$data" "$@" \
+	    --to "$box@remote.test" --data "@$data" "$@" \
 	    >>"$W/swaks.log" 2>&1
 }
 
@@ -166,6 +174,35 @@ c1() {
 	e2e_headers "$f" >"$W/got.1"
 	e2e_expect "$name: delivered headers" "$W/exp.1" "$W/got.1"
 	check_scrubbed "$name" "$f"
+	own_received "$name" "$f"
+}
+
+# own_received NAME FILE - who wrote the submission hop's Received in
+#	FILE: smtpd itself (smtpd_hide_client_session, Postfix >= 3.10: no
+#	"replace: header Received" in the log for its queue id) or the
+#	companion table (one such line); show it as delivered
+own_received() {
+	local how qid n
+	qid=$(sed -n '/^Received:/{s/.* id \([0-9A-Za-z]*\);*$/\1/p;q}' "$2")
+	n=$(grep -c "$qid: replace: header Received" "$W/maillog")
+	if e2e_hide_client; then
+		how="Postfix $(postconf -d -h mail_version), smtpd_hide_client_session=yes"
+		[ -n "$qid" ] && [ "$n" = 0 ]
+		t=$?
+	else
+		how="Postfix $(postconf -d -h mail_version), postfix-own-received.pcre"
+		[ -n "$qid" ] && [ "$n" = 1 ]
+		t=$?
+	fi
+	if [ $t = 0 ]; then
+		ok "$1: own Received written by $how"
+	else
+		fail "$1: own Received written by $how" \
+		    "queue id '$qid', $n replace lines in the mail log"
+	fi
+	say "# as delivered:"
+	awk '/^Received:/ { on = 1; print; next } on && /^[ \t]/ { print; next }
+	    { if (on) exit }' "$2" | sed 's/^/#   /'
 }
 
 # --- 2. the same over a plain connection
@@ -182,12 +219,19 @@ c2() {
 	check_scrubbed "$name" "$f"
 }
 
-# --- 3. inbound, unauthenticated, over STARTTLS: only the TLS header
+# --- 3. inbound, unauthenticated, over STARTTLS: only the TLS header.
+# Postfix 3.10 names the key exchange group in lower case (measured with
+# OpenSSL 3.0 and 3.5), 3.7 in upper case.
+if e2e_postfix_at_least 3 10; then
+	KX=x25519
+else
+	KX=X25519
+fi
 c3() {
 	name="inbound unauthenticated"
 	swaks --server "127.0.0.1:$P_MX" --ehlo out.sender.example --tls \
 	    --from someone@sender.example --to dave@e2e.test \
-	    --data "$D/inbound.eml" >>"$W/swaks.log" 2>&1 ||
+	    --data "@$D/inbound.eml" >>"$W/swaks.log" 2>&1 ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail dave 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg dave)
@@ -198,7 +242,7 @@ X-Original-To: dave@e2e.test
 Delivered-To: dave@e2e.test
 Received: from out.sender.example (localhost [127.0.0.1])
 	(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)
-	 key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256)
+	 key-exchange $KX server-signature RSA-PSS (2048 bits) server-digest SHA256)
 	(No client certificate requested)
 	by $E2E_HOST (Postfix) with ESMTPS id QID
 	for <dave@e2e.test>; DATE
@@ -378,13 +422,19 @@ c8() {
 	got=$(e2e_count ivan)
 	bad=$(grep -l -E '^(User-Agent|X-Originating-IP):|u7734x|127\.0\.0\.1' \
 	    "$W/mail/ivan/new/"* 2>/dev/null | wc -l)
+	# Reloads are merged, so fewer generations than SIGHUPs; but every
+	# reload must succeed (the child re-reads the files as nobody).
+	gens=$(grep -c 'reload: generation [0-9]*, ' "$W/milter.log")
+	rfail=$(grep -c 'reload failed' "$W/milter.log")
 	if [ "$got" -eq $n ] && [ "$bad" -eq 0 ] && [ $hups -gt 2 ] &&
+	    [ "$gens" -ge 1 ] && [ "$rfail" -eq 0 ] &&
 	    kill -0 "$E2E_MILTER_PID"; then
-		ok "$name: $n of $n delivered scrubbed across $hups reloads"
+		ok "$name: $n of $n delivered scrubbed across $hups SIGHUPs ($gens reloads, 0 failed)"
 	else
 		fail "$name: $n delivered scrubbed across reloads" \
-		    "delivered $got, unscrubbed $bad, SIGHUPs $hups" \
-		    "$(grep -c '^<\*\* *4' "$W/swaks.log") 4xx in swaks.log"
+		    "delivered $got, unscrubbed $bad, SIGHUPs $hups, reloads $gens, failed $rfail" \
+		    "$(grep -c '^<\*\* *4' "$W/swaks.log") 4xx in swaks.log" \
+		    "$(grep 'reload' "$W/milter.log" | tail -n 3)"
 	fi
 }
 
@@ -462,6 +512,25 @@ EOF
 	check_scrubbed "$name" "$W/got.11"
 }
 
+# --- 12. one message to two recipients: Postfix writes no "for" clause,
+# and the hop's Received ends "id QID;" with the date folded below, in both
+# forms (3.10's own and the companion table's).
+c12() {
+	local name f
+	name="submission to two recipients"
+	swaks --server "127.0.0.1:$P_SUB" --ehlo laptop.home.lan -au u7734x \
+	    -ap s3cret --from alice@e2e.test --to mia@remote.test,nora@remote.test \
+	    --data "@$(data_for mia)" --tls >>"$W/swaks.log" 2>&1 ||
+	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
+	e2e_wait_mail nora 1 || { fail "$name: delivered"; return; }
+	f=$(e2e_msg nora)
+	printf '%s\n' "Received: by $E2E_HOST (Postfix) id QID;" "	DATE" >"$W/exp.12"
+	e2e_headers "$f" | sed -n '/^Received:/{N;p;q}' >"$W/got.12"
+	e2e_expect "$name: Received by HOST (Postfix) id QID; DATE" \
+	    "$W/exp.12" "$W/got.12"
+	own_received "$name" "$f"
+}
+
 c1
 c2
 c3
@@ -473,6 +542,7 @@ c8
 c9
 c10
 c11
+c12
 
 # The log (LogLevel 2: one line per message) holds no removed value.
 if grep -n -E 'laptop|192\.168\.1\.5|95\.91\.1\.2|u7734x|Thunderbird|NeoMutt|cron-mailer' \

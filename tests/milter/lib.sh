@@ -2,8 +2,9 @@
 #
 # Finds the binary in the current directory (make check runs the tests from
 # the top of the build tree; PM_BIN overrides), the sources beside this file;
-# skips (77) without miltertest; makes a temporary directory for the socket,
-# pidfile and log, and removes it (and stops the milter) on exit.
+# skips (77) without miltertest; makes a temporary directory (mode 755) for
+# the socket, pidfile, log and a copy of test.conf and the default rules,
+# and removes it (and stops the milter) on exit.
 set -u
 PM_SRCDIR=${PM_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 PM_BIN=${PM_BIN:-$(pwd)/privacy-milter}
@@ -22,7 +23,16 @@ T=$(mktemp -d /tmp/pm-milter.XXXXXX)
 SOCK=$T/pm.sock
 PIDF=$T/pm.pid
 LOG=$T/milter.log
-CONF=$PM_SRCDIR/tests/milter/test.conf
+# The configuration and rules the child re-reads on every reload live in
+# the test's own directory, readable by any user the child may run as
+# (options.sh: nobody), wherever the checkout is (a clone under /root is
+# mode 700): what the docs tell users to do with /etc/privacy-milter.
+chmod 755 "$T"
+CONF=$T/test.conf
+sed 's|^RulesFile.*|RulesFile	default.rules|' \
+    "$PM_SRCDIR/tests/milter/test.conf" >"$CONF"
+cp "$PM_SRCDIR/rules/default.rules" "$T/default.rules"
+chmod 644 "$CONF" "$T/default.rules"
 MPID=
 
 cleanup() {

@@ -45,7 +45,6 @@ if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then
 fi
 grp=$(id -gn nobody)
 echo "checks: UserID nobody, SocketGroup $grp, SocketMode 0640"
-chmod 755 "$T"
 start_milter -o UserID=nobody -o "SocketGroup=$grp" -o SocketMode=0640
 child=$(child_pid)
 [ "$(ps -o user= -p "$MPID")" = root ] || fail "supervisor not root"

@@ -72,8 +72,10 @@ E2E_MASTER_EXTRA="127.0.0.1:$P_SRC inet n - y - - smtpd
 e2e_certs
 e2e_dovecot
 e2e_postfix_config
-# Numbered recipients (smtp-source -N: "123soak@remote.test"), one maildir.
-printf '/^[0-9]*soak@/\tsoak/\n/^[0-9]*warm@/\twarm/\n/^sub[0-9]*@/\tsub/\n' \
+# Numbered recipients, one maildir. smtp-source -N numbers them
+# "123soak@remote.test" in Postfix 3.7 (Debian 12) and
+# "soak123@remote.test" in Postfix 3.10 (Debian 13).
+printf '/^([0-9]*soak|soak[0-9]*)@/\tsoak/\n/^([0-9]*warm|warm[0-9]*)@/\twarm/\n/^sub[0-9]*@/\tsub/\n' \
     >"$W/etc/vmailbox.pcre"
 postconf -c "$W/etc" -e "milter_default_action = tempfail" \
     "default_process_limit = 100" "smtpd_client_connection_count_limit = 0" \
@@ -222,7 +224,8 @@ ELAPSED=$(($(date +%s) - T0))
 SENT=$N
 T4XX=$(grep -c ': 4[0-9][0-9] ' "$W/smtp-source.log")
 OTHER_ERR=$(grep -v ': 4[0-9][0-9] ' "$W/smtp-source.log" | grep -c 'warning\|fatal')
-# Recipient numbers of delivered mail (Delivered-To of smtp-source -N), and
+# Recipient numbers of delivered mail (Delivered-To of smtp-source -N, the
+# number before or after "soak" as the Postfix version writes it), and
 # delivered messages whose header block holds a client address or agent:
 # one awk over all files (20,000 processes would take minutes).
 LEAKRE='127\.0\.0\.1|192\.168\.1\.5|95\.91\.1\.2|laptop\.home\.lan|SoakAgent|Thunderbird|u7734x'
@@ -230,7 +233,9 @@ find "$W/mail/soak/new" -type f -exec awk '
 	FNR == 1 { inh = 1 }
 	!inh { nextfile }
 	/^$/ { inh = 0; nextfile }
-	/^Delivered-To: *[0-9]+soak@/ { sub(/^Delivered-To: */, ""); sub(/soak@.*/, ""); print }
+	/^Delivered-To: *([0-9]+soak|soak[0-9]+)@/ {
+		sub(/^Delivered-To: */, ""); sub(/@.*/, ""); sub(/soak/, ""); print
+	}
 ' {} + | sort >"$W/delivered.ids"
 DELIVERED=$(wc -l <"$W/delivered.ids")
 DUPS=$(uniq -d "$W/delivered.ids" | wc -l)
