@@ -83,7 +83,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cidr.h"
+#include "net.h"
 #include "session.h"
 #include "util.h"
 
@@ -119,7 +119,7 @@ struct match_cond {
 	struct match_cond *a, *b; /* AND/OR: a, b; NOT: a */
 	char **names;
 	size_t nnames;
-	struct cidr *cidrs;
+	struct pm_net *cidrs;
 	size_t ncidrs;
 	pcre2_code *re; /* LOGIN /re/ */
 };

@@ -21,7 +21,8 @@
 /* DIAGNOSTICS
 /*	pm_net_parse() returns -1 and a sentence in why (a user can act on
 /*	it: "\"x\" is not an IPv4 or IPv6 address", "prefix length ...",
-/*	"host bits set: the network is ..."), 0 on success.
+/*	"address has bits set beyond the prefix length /24 (did you mean
+/*	192.0.2.0/24?)", the wording rules have always used), 0 on success.
 /*--*/
 #ifndef PM_NET_H
 #define PM_NET_H

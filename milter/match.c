@@ -186,7 +186,7 @@ match_client(const struct match_cond *c, const struct pm_session *s)
 	if (s->family != AF_INET && s->family != AF_INET6)
 		return (0);
 	for (i = 0; i < c->ncidrs; i++)
-		if (cidr_contains(&c->cidrs[i], s->family, s->addr))
+		if (pm_net_has(&c->cidrs[i], s->family, s->addr))
 			return (1);
 	return (0);
 }

@@ -91,8 +91,9 @@ pm_net_parse(
 			masked[i] = (unsigned char)(n->addr[i] &
 			    net_mask_byte(n->prefix, i));
 		inet_ntop(n->family, masked, net, sizeof(net));
-		snprintf(why, whylen, "host bits set: the network is %s/%u",
-		    net, n->prefix);
+		snprintf(why, whylen,
+		    "address has bits set beyond the prefix length /%u (did you mean %s/%u?)",
+		    n->prefix, net, n->prefix);
 		return (-1);
 	}
 	return (0);

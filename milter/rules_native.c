@@ -259,7 +259,7 @@ rules_add_cidr(
 		return (-1);
 	}
 	c->cidrs = v;
-	if (cidr_parse(w, len, &c->cidrs[c->ncidrs], why, sizeof(why)) < 0) {
+	if (pm_net_parse(w, len, &c->cidrs[c->ncidrs], why, sizeof(why)) < 0) {
 		rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)(w - lx->s) + 1,
 		    "bad CIDR \"%.*s\": %s", (int)(len > 60 ? 60 : len), w,
 		    why);

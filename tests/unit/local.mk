@@ -7,7 +7,7 @@ if HAVE_CHECK
 UNIT_TESTS = \
 	tests/unit/test_util \
 	tests/unit/test_session \
-	tests/unit/test_cidr \
+	tests/unit/test_net \
 	tests/unit/test_match \
 	tests/unit/test_template \
 	tests/unit/test_rules \
@@ -30,8 +30,8 @@ tests_unit_test_util_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_util_LDADD = $(UNIT_LDADD)
 tests_unit_test_session_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_session_LDADD = $(UNIT_LDADD)
-tests_unit_test_cidr_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_cidr_LDADD = $(UNIT_LDADD)
+tests_unit_test_net_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_net_LDADD = $(UNIT_LDADD)
 tests_unit_test_match_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_match_LDADD = $(UNIT_LDADD)
 tests_unit_test_template_CFLAGS = $(UNIT_CFLAGS)

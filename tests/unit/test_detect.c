@@ -357,7 +357,8 @@ START_TEST(networks_parse_and_contain)
 	ck_assert_int_eq(pm_net_has(&n, AF_INET, a), 0);
 	ck_assert_int_eq(
 	    pm_net_parse("192.0.2.1/24", 12, &n, why, sizeof(why)), -1);
-	ck_assert_str_eq(why, "host bits set: the network is 192.0.2.0/24");
+	ck_assert_str_eq(why,
+	    "address has bits set beyond the prefix length /24 (did you mean 192.0.2.0/24?)");
 	ck_assert_int_eq(
 	    pm_net_parse("[2001:db8::]/33", 15, &n, why, sizeof(why)), 0);
 	inet_pton(AF_INET6, "2001:db8:7fff::1", a);

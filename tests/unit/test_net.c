@@ -1,10 +1,10 @@
 /*++
 /* NAME
-/*	test_cidr 1
+/*	test_net 1
 /* SUMMARY
-/*	unit tests of milter/cidr.c
+/*	unit tests of milter/net.c
 /* SYNOPSIS
-/*	tests/unit/test_cidr
+/*	tests/unit/test_net
 /* DESCRIPTION
 /*	IPv4 and IPv6 networks with and without a prefix, brackets, every
 /*	refusal with its sentence (the one for host bits names the network
@@ -17,16 +17,16 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "cidr.h"
+#include "net.h"
 
 /* parse_ok - a network that must parse */
-static struct cidr
+static struct pm_net
 parse_ok(const char *s)
 {
-	struct cidr c;
+	struct pm_net c;
 	char why[300];
 
-	ck_assert_msg(cidr_parse(s, strlen(s), &c, why, sizeof(why)) == 0,
+	ck_assert_msg(pm_net_parse(s, strlen(s), &c, why, sizeof(why)) == 0,
 	    "%s: %s", s, why);
 	return (c);
 }
@@ -36,9 +36,9 @@ static const char *
 refused(const char *s)
 {
 	static char why[300];
-	struct cidr c;
+	struct pm_net c;
 
-	ck_assert_int_eq(cidr_parse(s, strlen(s), &c, why, sizeof(why)), -1);
+	ck_assert_int_eq(pm_net_parse(s, strlen(s), &c, why, sizeof(why)), -1);
 	return (why);
 }
 
@@ -46,18 +46,18 @@ refused(const char *s)
 static int
 has(const char *net, const char *addr)
 {
-	struct cidr c = parse_ok(net);
+	struct pm_net c = parse_ok(net);
 	unsigned char a[16];
 
 	if (inet_pton(AF_INET, addr, a) == 1)
-		return (cidr_contains(&c, AF_INET, a));
+		return (pm_net_has(&c, AF_INET, a));
 	ck_assert_int_eq(inet_pton(AF_INET6, addr, a), 1);
-	return (cidr_contains(&c, AF_INET6, a));
+	return (pm_net_has(&c, AF_INET6, a));
 }
 
 START_TEST(networks_parse)
 {
-	struct cidr c;
+	struct pm_net c;
 
 	c = parse_ok("192.0.2.0/24");
 	ck_assert_int_eq(c.family, AF_INET);
@@ -111,11 +111,11 @@ START_TEST(containment)
 }
 END_TEST
 
-/* cidr_suite - all tests */
+/* net_suite - all tests */
 static Suite *
-cidr_suite(void)
+net_suite(void)
 {
-	Suite *s = suite_create("cidr");
+	Suite *s = suite_create("net");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, networks_parse);
@@ -128,7 +128,7 @@ cidr_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(cidr_suite());
+	SRunner *sr = srunner_create(net_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);
