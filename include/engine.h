@@ -10,6 +10,8 @@
 /*		    const struct engine_header *headers, size_t nheaders,
 /*		    struct engine_result *result, struct pm_error *err)
 /*	void	engine_result_free(struct engine_result *result)
+/*	int	engine_forwarded(const struct engine_header *headers,
+/*		    size_t nheaders)
 /* DESCRIPTION
 /*	engine_run() is a pure function of its parameters and the ordered
 /*	list of headers as the MTA showed them: no libmilter, no logging,
@@ -17,6 +19,16 @@
 /*	text after the colon exactly as the MTA gives it with
 /*	SMFIP_HDR_LEADSPC (leading white space kept, folded lines joined by
 /*	"\n" or "\r\n" followed by white space).
+/*
+/*	Facts of the message, before any rule runs: whether it is
+/*	forwarded (engine_forwarded(): it carries X-Sieve-Redirected-From,
+/*	Delivered-To, X-Original-To, Resent-From, Resent-Sender or
+/*	Resent-Date, or Auto-Submitted: auto-replied or auto-notified; the
+/*	"forwarded" and "submitted" conditions read it), and, when the rules
+/*	"find", the detectors of the session (detect.h: its client address,
+/*	names and login; this server's names params->authserv_id and
+/*	params->own_host are never found; the address kind leaves the
+/*	rules' keep-networks alone).
 /*
 /*	Order of work: the DKIM-signed header names are collected (dkim.h);
 /*	the TLS header is inserted and forged copies of it are deleted
@@ -53,8 +65,9 @@
 /*	(which ends evaluation like a removal); replace sets a new value
 /*	(with one leading space); redact and pseudonymize substitute every
 /*	match of the pattern in the value as Perl's s///g does, empty
-/*	matches included, by the expanded text or by a keyed token
-/*	(pseudonym.h); PREPEND inserts above; log records a note; keep and
+/*	matches included, or every part the rule's detectors found ("find"),
+/*	by the expanded text or by a keyed token (pseudonym.h); PREPEND
+/*	inserts above; log records a note; keep and
 /*	DUNNO/OK end evaluation. A change whose final value equals the
 /*	original is no edit. Expanded texts go through fold_scrub().
 /*
@@ -143,11 +156,13 @@ struct engine_params {
 	const char *tls_header_name; /* NULL: no TLS header handling */
 	const char *tls_header_value; /* value to insert, NULL: none */
 	const char *authserv_id; /* our id in the TLS header */
+	const char *own_host; /* the MTA's own name ({j}); NULL: unknown */
 	int trusted_reinjection;
 };
 
 int engine_run(const struct engine_params *, const struct engine_header *,
     size_t nheaders, struct engine_result *, struct pm_error *);
 void engine_result_free(struct engine_result *);
+int engine_forwarded(const struct engine_header *, size_t nheaders);
 
 #endif

@@ -25,7 +25,7 @@
 /*		    unsigned line, struct pm_error *err)
 /*
 /*	int	match_cond(const struct match_ctx *mc,
-/*		    const struct match_cond *c, const struct pm_session *s,
+/*		    const struct match_cond *c, const struct match_facts *f,
 /*		    pcre2_match_data *md, const char *file, unsigned line,
 /*		    struct pm_error *err)
 /*	void	match_cond_free(struct match_cond *c)
@@ -58,7 +58,10 @@
 /*	pattern that is not negated, md holds its captures.
 /*
 /*	match_cond() evaluates a native rule's condition (tree of AND, OR,
-/*	NOT and criteria) against the session: 1 true, 0 false, -1 on an
+/*	NOT and criteria) against the facts of one message: its session and
+/*	whether the message is forwarded (received mail leaving again, or
+/*	a reply generated for it: the engine tells from its headers, see
+/*	engine.h): 1 true, 0 false, -1 on an
 /*	error of a "login /re/" match. A NULL condition is true. Each
 /*	criterion is one small function; see privacy-milter.rules(5) for
 /*	their meaning. md (at least one pair) is used by "login /re/" and
@@ -112,6 +115,14 @@ enum match_cond_kind {
 	MATCH_C_CLIENT, /* client address in cidrs */
 	MATCH_C_LOGIN, /* {auth_authen} in names, or re */
 	MATCH_C_SENDER_DOMAIN, /* sender domain in names (".dom": subdomains) */
+	MATCH_C_FORWARDED, /* the message is forwarded or an auto-reply */
+	MATCH_C_SUBMITTED, /* (authenticated or local) and not forwarded */
+};
+
+/* What a condition is evaluated against: one message. */
+struct match_facts {
+	const struct pm_session *session; /* NULL: nothing known */
+	int forwarded;
 };
 
 struct match_cond {
@@ -140,7 +151,7 @@ int match_pattern(const struct match_ctx *, const struct match_pattern *,
     unsigned line, struct pm_error *err);
 
 int match_cond(const struct match_ctx *, const struct match_cond *,
-    const struct pm_session *, pcre2_match_data *md, const char *file,
+    const struct match_facts *, pcre2_match_data *md, const char *file,
     unsigned line, struct pm_error *err);
 void match_cond_free(struct match_cond *);
 

@@ -17,17 +17,19 @@
 /*	const struct rules_options *rules_opts(rs)
 /*	const struct match_ctx *rules_match_ctx(rs)
 /*	uint32_t rules_max_captures(rs)
-/*	int	rules_match(rs, rule, line, linelen, value, valuelen,
-/*		    session, md, err)
+/*	unsigned rules_detect_kinds(rs)
+/*	size_t	rules_keep_networks(rs, &nets)
+/*	int	rules_match(rs, rule, line, linelen, value, valuelen, ev, err)
 /* DESCRIPTION
 /*	rules_load() parses one or more rules files, in order, into one
 /*	immutable, reference-counted struct ruleset; rules_load_string()
 /*	parses text as if read from a file named name. A file may mix
 /*	Postfix pcre header_checks lines (pcre_table(5): "/re/flags ACTION",
 /*	"!/re/", "if /re/" ... "endif"; parsed by rules_hc.c) and native
-/*	rules ("ACTION HEADER [/re/flags] [with "TEXT"] [when CONDITION]
-/*	[OPTION ...]"; parsed by rules_native.c); the language is specified
-/*	in privacy-milter.rules(5). Logical lines are read the way Postfix's
+/*	rules ("ACTION HEADERS [/re/flags | find KIND, ...] [with "TEXT"]
+/*	[except HEADERS] [when CONDITION] [OPTION ...]", and the statement
+/*	"keep-networks CIDR, ..."; parsed by rules_native.c); the language
+/*	is specified in privacy-milter.rules(5). Logical lines are read the way Postfix's
 /*	readlline() does: a line that starts with white space continues the
 /*	previous one; blank lines and lines whose first non-blank character
 /*	is '#' are skipped, also between continued lines. A line that starts
@@ -41,7 +43,10 @@
 /*
 /*	Evaluation order is file order (rule->seq). For dispatch each rule
 /*	records the literal header name it can only ever match
-/*	(rule->header, lower case), or NULL when it may match any header:
+/*	(rule->header, lower case), or NULL when it may match any header; a
+/*	native rule with a list of literal names is dispatched under each;
+/*	one with "*" or a glob ("X-MS-*") is tried for every header and
+/*	tests the name itself, as it tests its "except" list:
 /*	for header_checks lines the name of a pattern of the form "^Name:",
 /*	only when nothing in the pattern or its flags could make it match
 /*	another header, else that of an enclosing non-negated "if" of that
@@ -57,13 +62,21 @@
 /*	rules_max_captures() the largest capture count of its patterns
 /*	(match data for the set needs that plus one pairs).
 /*
-/*	rules_match() is the one question asked of a rule: do its
-/*	condition, its "if" guards (matched against line, "Name:value")
-/*	and its pattern (against line for header_checks rules, value for
-/*	native rules) all hold? 1 yes, 0 no, -1 on a match error. md must
-/*	hold rules_max_captures()+1 pairs; on 1 it holds the captures of
-/*	the rule's own pattern (none for a negated pattern or a rule
-/*	without one).
+/*	rules_detect_kinds() is the union of the DETECT_* kinds the set's
+/*	"find" rules use (0: none; the engine then prepares no detectors).
+/*	rules_keep_networks() gives the networks of the set's
+/*	"keep-networks" statements, which the "address" kind leaves alone.
+/*
+/*	rules_match() is the one question asked of a rule: do its header
+/*	names, its condition (against ev->facts), its "if" guards (matched
+/*	against line, "Name:value") and its pattern (against line for
+/*	header_checks rules, value for native rules) all hold, or for a
+/*	"find" rule, do its detectors find anything in value? 1 yes, 0 no,
+/*	-1 on a match error. ev->md must hold rules_max_captures()+1
+/*	pairs; on 1 it holds the captures of the rule's own pattern (none
+/*	for a negated pattern or a rule without one), and ev->hits the
+/*	parts of the value a "find" rule found. ev->detect must be
+/*	prepared (detect_prepare()) when the set has "find" rules.
 /*
 /*	A ruleset is shared by threads once built: nothing in it changes
 /*	but the reference count. rules_ref()/rules_unref() are atomic;
@@ -90,7 +103,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect.h"
 #include "match.h"
+#include "net.h"
 #include "session.h"
 #include "template.h"
 #include "util.h"
@@ -125,13 +140,24 @@ struct rules_guard {
 	char *header; /* dispatch name of the guard, or NULL */
 };
 
+/* A list of header names and prefix globs ("X-MS-Exchange-*", "*"). */
+struct rules_names {
+	char **v; /* as written */
+	size_t n;
+	size_t cap;
+	int globs; /* some entry ends in "*" */
+};
+
 struct rule {
 	unsigned seq; /* evaluation order, 0-based */
 	const char *file; /* owned by the ruleset */
 	unsigned line;
 	enum rules_subject subject;
 	char *header; /* lower-case dispatch name, NULL: any */
-	char *name; /* native: header name as written */
+	char *name; /* native: HEADERS as written */
+	struct rules_names sel; /* native HEADERS with globs; n 0: header */
+	struct rules_names except; /* native "except HEADERS" */
+	unsigned find; /* DETECT_* kinds instead of a pattern; 0: none */
 	struct match_pattern pat; /* pat.re NULL: matches every header */
 	const struct rules_guard *
 	    *guards; /* enclosing "if"s, outermost first */
@@ -152,6 +178,18 @@ struct rules_options {
 
 struct ruleset;
 
+/*
+ * What a rule is evaluated against besides the header: the facts of one
+ * message, the detectors prepared for its session, match data for the
+ * set, and the hits of the last "find" rule that matched.
+ */
+struct rules_eval {
+	struct match_facts facts;
+	const struct detect_set *detect; /* NULL: the set has no "find" */
+	pcre2_match_data *md; /* rules_max_captures() + 1 pairs */
+	struct detect_hits hits;
+};
+
 struct ruleset *rules_load(const char *const *files, size_t nfiles,
     const struct rules_options *, struct pm_diags *);
 struct ruleset *rules_load_string(const char *name, const char *text,
@@ -168,9 +206,11 @@ size_t rules_message_rules(const struct ruleset *, const unsigned **seqs);
 const struct rules_options *rules_opts(const struct ruleset *);
 const struct match_ctx *rules_match_ctx(const struct ruleset *);
 uint32_t rules_max_captures(const struct ruleset *);
+unsigned rules_detect_kinds(const struct ruleset *);
+size_t rules_keep_networks(const struct ruleset *, const struct pm_net **);
 
 int rules_match(const struct ruleset *, const struct rule *, const char *line,
-    size_t linelen, const char *value, size_t valuelen,
-    const struct pm_session *, pcre2_match_data *md, struct pm_error *err);
+    size_t linelen, const char *value, size_t valuelen, struct rules_eval *,
+    struct pm_error *err);
 
 #endif

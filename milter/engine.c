@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "detect.h"
 #include "dkim.h"
 #include "engine.h"
 #include "fold.h"
@@ -32,6 +33,8 @@ struct engine_state {
 	size_t notes_cap;
 	struct dkim_signed dkim;
 	pcre2_match_data *md;
+	struct detect_set detect; /* prepared when the rules "find" */
+	struct rules_eval ev; /* what rules are evaluated against */
 	struct pm_error *err;
 };
 
@@ -266,6 +269,56 @@ nomem:
 	return (-1);
 }
 
+/*
+ * engine_subst_hits - hs->nb = the value with every part the rule's
+ * detectors found (st->ev.hits, from rules_match()) replaced by the
+ * expanded text (redact) or by the token of the found bytes
+ */
+static int
+engine_subst_hits(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	const struct detect_hits *h = &st->ev.hits;
+	const char *subj = hs->line.s + hs->voff;
+	size_t len = hs->line.len - hs->voff, done = 0, i, from;
+	char tok[PSEUDONYM_TOKEN_MAX];
+
+	for (i = 0; i < h->n; i++) {
+		if (h->v[i].off < done || h->v[i].off + h->v[i].len > len)
+			pm_panic(
+			    "%s:%u: detector hit %zu+%zu outside %zu bytes",
+			    r->file, r->line, h->v[i].off, h->v[i].len, len);
+		if (pm_buf_append(&hs->nb, subj + done, h->v[i].off - done) < 0)
+			goto nomem;
+		if (r->action == RULES_PSEUDONYMIZE) {
+			if (pseudonym_token(st->p->key, subj + h->v[i].off,
+			        h->v[i].len, tok, sizeof(tok)) < 0) {
+				pm_error_set(st->err,
+				    "%s:%u: cannot compute pseudonym", r->file,
+				    r->line);
+				return (-1);
+			}
+			if (pm_buf_puts(&hs->nb, tok) < 0)
+				goto nomem;
+		} else {
+			from = hs->nb.len;
+			if (template_expand(r->text, subj, NULL, 0, &hs->nb) <
+			    0)
+				goto nomem;
+			fold_scrub(&hs->nb, from);
+		}
+		done = h->v[i].off + h->v[i].len;
+	}
+	if (pm_buf_append(&hs->nb, subj + done, len - done) < 0)
+		goto nomem;
+	return (0);
+
+nomem:
+	pm_error_set(st->err, "%s:%u: out of memory rewriting a header",
+	    r->file, r->line);
+	return (-1);
+}
+
 /* engine_chain_push - one more rule whose work the value carries */
 static int
 engine_chain_push(
@@ -447,9 +500,10 @@ static int
 engine_act_subst(
     struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
 {
-	if (r->pat.re == NULL || r->pat.negate ||
+	if ((r->find == 0 && (r->pat.re == NULL || r->pat.negate)) ||
 	    r->subject != RULES_SUBJ_VALUE)
-		pm_panic("%s:%u: %s without a plain pattern on the value",
+		pm_panic(
+		    "%s:%u: %s without a plain pattern or find on the value",
 		    r->file, r->line, r->action_word);
 	if (r->action == RULES_PSEUDONYMIZE && st->p->key == NULL) {
 		pm_error_set(st->err,
@@ -457,7 +511,8 @@ engine_act_subst(
 		    r->line);
 		return (-1);
 	}
-	if (engine_subst(st, hs, r) < 0)
+	if ((r->find != 0 ? engine_subst_hits(st, hs, r)
+	                  : engine_subst(st, hs, r)) < 0)
 		return (-1);
 	return (engine_change(st, hs, r));
 }
@@ -578,8 +633,8 @@ engine_header(struct engine_state *st, size_t pos)
 			pm_panic("rule seq %u of %zu in a header's rule list",
 			    seq, rules_count(rs));
 		rc = rules_match(rs, r, hs.line.s, hs.line.len,
-		    hs.line.s + hs.voff, hs.line.len - hs.voff, st->p->session,
-		    st->md, st->err);
+		    hs.line.s + hs.voff, hs.line.len - hs.voff, &st->ev,
+		    st->err);
 		if (rc < 0)
 			goto out;
 		if (rc == 0)
@@ -609,7 +664,7 @@ engine_message_rule(struct engine_state *st, const struct rule *r)
 	if (r->action != RULES_ADD || r->name == NULL ||
 	    !pm_field_name_ok(r->name, strlen(r->name)))
 		pm_panic("%s:%u: not a message-level rule", r->file, r->line);
-	rc = match_cond(rules_match_ctx(st->p->rules), r->when, st->p->session,
+	rc = match_cond(rules_match_ctx(st->p->rules), r->when, &st->ev.facts,
 	    st->md, r->file, r->line, st->err);
 	if (rc <= 0)
 		return (rc);
@@ -672,6 +727,63 @@ engine_tls_header(struct engine_state *st)
 	    NULL, 0, "tls-header"));
 }
 
+/*
+ * engine_forwarded - the message is received mail leaving again (a Sieve
+ * redirect, a .forward, procmail, a client's bounce) or a reply generated
+ * for received mail (vacation, notify): what the delivery or the
+ * forwarder wrote says so
+ */
+int
+engine_forwarded(const struct engine_header *hdrs, size_t nheaders)
+{
+	static const char *const marks[] = {"X-Sieve-Redirected-From",
+	    "Delivered-To", "X-Original-To", "Resent-From", "Resent-Sender",
+	    "Resent-Date"};
+	const char *v;
+	size_t i, k;
+
+	for (i = 0; i < nheaders; i++) {
+		for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
+			if (strcasecmp(hdrs[i].name, marks[k]) == 0)
+				return (1);
+		if (strcasecmp(hdrs[i].name, "Auto-Submitted") != 0)
+			continue;
+		for (v = hdrs[i].value; *v == ' ' || *v == '\t'; v++)
+			;
+		if (strncasecmp(v, "auto-replied", 12) == 0 ||
+		    strncasecmp(v, "auto-notified", 13) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* engine_prepare_detect - the detectors of this session, when rules find */
+static int
+engine_prepare_detect(struct engine_state *st)
+{
+	const struct engine_params *p = st->p;
+	const struct pm_session *s = p->session;
+	struct detect_input in;
+	const char *own[2];
+
+	memset(&in, 0, sizeof(in));
+	if (s != NULL) {
+		in.family = s->family;
+		in.addr = s->family != 0 ? s->addr : NULL;
+		in.client_name = s->client_name;
+		in.helo = s->helo;
+		in.login = s->auth_authen;
+	}
+	own[in.nown++] = p->authserv_id;
+	own[in.nown++] = p->own_host;
+	in.own = own;
+	in.nkeep = rules_keep_networks(p->rules, &in.keep);
+	if (detect_prepare(&st->detect, &in) < 0)
+		return (engine_nomem(st));
+	st->ev.detect = &st->detect;
+	return (0);
+}
+
 /* engine_run - compute the edits for one message */
 int
 engine_run(const struct engine_params *params, const struct engine_header *hdrs,
@@ -694,6 +806,12 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 		engine_nomem(&st);
 		goto out;
 	}
+	st.ev.md = st.md;
+	st.ev.facts.session = params->session;
+	st.ev.facts.forwarded = engine_forwarded(hdrs, nheaders);
+	if (params->rules != NULL && rules_detect_kinds(params->rules) != 0 &&
+	    engine_prepare_detect(&st) < 0)
+		goto out;
 	/* The signed headers, before anything is changed. */
 	if (dkim_collect(&st.dkim, hdrs, nheaders) < 0) {
 		engine_nomem(&st);
@@ -718,6 +836,8 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 out:
 	dkim_free(&st.dkim);
 	pcre2_match_data_free(st.md);
+	detect_free(&st.detect);
+	detect_hits_free(&st.ev.hits);
 	if (rc < 0)
 		engine_result_free(res);
 	return (rc);

@@ -234,12 +234,24 @@ match_login(const struct match_ctx *mc, const struct match_cond *c,
 	return (rc < 0 ? -1 : rc > 0);
 }
 
+/* match_submitted - mail our user wrote: authenticated or local, and
+ * not received mail leaving again */
+static int
+match_submitted(const struct match_facts *f)
+{
+	const struct pm_session *s = f->session;
+
+	return (s != NULL && !f->forwarded &&
+	    (session_is_authenticated(s) || session_is_local(s)));
+}
+
 /* match_cond - evaluate a condition tree */
 int
 match_cond(const struct match_ctx *mc, const struct match_cond *c,
-    const struct pm_session *s, pcre2_match_data *md, const char *file,
+    const struct match_facts *f, pcre2_match_data *md, const char *file,
     unsigned line, struct pm_error *err)
 {
+	const struct pm_session *s = f->session;
 	int a;
 
 	if (c == NULL)
@@ -247,13 +259,17 @@ match_cond(const struct match_ctx *mc, const struct match_cond *c,
 	switch (c->kind) {
 	case MATCH_C_AND:
 	case MATCH_C_OR:
-		a = match_cond(mc, c->a, s, md, file, line, err);
+		a = match_cond(mc, c->a, f, md, file, line, err);
 		if (a < 0 || a == (c->kind == MATCH_C_OR))
 			return (a);
-		return (match_cond(mc, c->b, s, md, file, line, err));
+		return (match_cond(mc, c->b, f, md, file, line, err));
 	case MATCH_C_NOT:
-		a = match_cond(mc, c->a, s, md, file, line, err);
+		a = match_cond(mc, c->a, f, md, file, line, err);
 		return (a < 0 ? -1 : !a);
+	case MATCH_C_FORWARDED:
+		return (f->forwarded != 0);
+	case MATCH_C_SUBMITTED:
+		return (match_submitted(f));
 	case MATCH_C_AUTHENTICATED:
 		return (s != NULL && session_is_authenticated(s));
 	case MATCH_C_LOCAL:

@@ -76,12 +76,25 @@ rules_word_is(const char *w, size_t len, const char *lit)
 	return (strlen(lit) == len && strncasecmp(w, lit, len) == 0);
 }
 
+/* rules_names_free - free a list of header names */
+static void
+rules_names_free(struct rules_names *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
 /* rules_rule_free - free what a rule owns */
 static void
 rules_rule_free(struct rule *r)
 {
 	free(r->header);
 	free(r->name);
+	rules_names_free(&r->sel);
+	rules_names_free(&r->except);
 	match_pattern_free(&r->pat);
 	free(r->guards);
 	match_cond_free(r->when);
@@ -116,6 +129,7 @@ rules_free(struct ruleset *rs)
 	free(rs->tab);
 	free(rs->any);
 	free(rs->msg);
+	free(rs->keep);
 	free(rs);
 }
 
@@ -223,6 +237,9 @@ rules_parse_line(struct rules_parser *p, unsigned line, char *s)
 	else if (strncasecmp(s, "endif", 5) == 0 &&
 	    !isalnum((unsigned char)s[5]))
 		rules_parse_endif(p, line, s);
+	else if (strncasecmp(s, "keep-networks", 13) == 0 &&
+	    (s[13] == 0 || isspace((unsigned char)s[13])))
+		rules_parse_keep_networks(p, line, s);
 	else
 		rules_parse_native(p, line, s);
 }
@@ -367,15 +384,33 @@ rules_push_seq(unsigned **v, size_t *n, size_t *cap, unsigned seq)
 	return (0);
 }
 
+/* rules_dispatch_name - rule seq is a candidate for header name */
+static int
+rules_dispatch_name(struct ruleset *rs, const char *name, unsigned seq)
+{
+	struct rules_bucket *b = rules_bucket_find(rs, name, strlen(name));
+
+	if (b->name == NULL) {
+		if ((b->name = pm_lower_dup(name, strlen(name))) == NULL)
+			return (-1);
+		b->namelen = strlen(b->name);
+	}
+	/* A name listed twice in one rule: once. */
+	if (b->n > 0 && b->seqs[b->n - 1] == seq)
+		return (0);
+	return (rules_push_seq(&b->seqs, &b->n, &b->cap, seq));
+}
+
 /* rules_build_dispatch - the name hash table and the seq lists */
 static int
 rules_build_dispatch(struct ruleset *rs)
 {
-	size_t i, size = 16, capany = 0, capmsg = 0;
-	struct rules_bucket *b;
+	size_t i, j, size = 16, capany = 0, capmsg = 0, names = 0;
 	struct rule *r;
 
-	while (size < rs->nrules * 2)
+	for (i = 0; i < rs->nrules; i++)
+		names += rs->rules[i].sel.n > 0 ? rs->rules[i].sel.n : 1;
+	while (size < names * 2)
 		size *= 2;
 	if ((rs->tab = calloc(size, sizeof(*rs->tab))) == NULL)
 		return (-1);
@@ -388,19 +423,18 @@ rules_build_dispatch(struct ruleset *rs)
 				return (-1);
 			continue;
 		}
-		if (r->header == NULL) {
-			if (rules_push_seq(
-			        &rs->any, &rs->nany, &capany, r->seq) < 0)
+		rs->detect_kinds |= r->find;
+		if (r->header != NULL) {
+			if (rules_dispatch_name(rs, r->header, r->seq) < 0)
 				return (-1);
-			continue;
-		}
-		b = rules_bucket_find(rs, r->header, strlen(r->header));
-		if (b->name == NULL) {
-			if ((b->name = strdup(r->header)) == NULL)
-				return (-1);
-			b->namelen = strlen(b->name);
-		}
-		if (rules_push_seq(&b->seqs, &b->n, &b->cap, r->seq) < 0)
+		} else if (r->sel.n > 0 && !r->sel.globs) {
+			/* A list of literal names: under each of them. */
+			for (j = 0; j < r->sel.n; j++)
+				if (rules_dispatch_name(
+				        rs, r->sel.v[j], r->seq) < 0)
+					return (-1);
+		} else if (rules_push_seq(
+		               &rs->any, &rs->nany, &capany, r->seq) < 0)
 			return (-1);
 	}
 	return (0);
@@ -581,31 +615,108 @@ rules_max_captures(const struct ruleset *rs)
 	return (rs->maxcap);
 }
 
-/* rules_match - condition, guards and pattern of one rule */
+/* rules_detect_kinds - the kinds the set's "find" rules use */
+unsigned
+rules_detect_kinds(const struct ruleset *rs)
+{
+	return (rs->detect_kinds);
+}
+
+/* rules_keep_networks - the networks "address" leaves alone */
+size_t
+rules_keep_networks(const struct ruleset *rs, const struct pm_net **nets)
+{
+	*nets = rs->keep;
+	return (rs->nkeep);
+}
+
+/* rules_names_has - name (len bytes) is in the list (globs: prefixes) */
+static int
+rules_names_has(const struct rules_names *l, const char *name, size_t len)
+{
+	size_t i, n;
+
+	for (i = 0; i < l->n; i++) {
+		n = strlen(l->v[i]);
+		if (n > 0 && l->v[i][n - 1] == '*') {
+			if (len >= n - 1 &&
+			    strncasecmp(l->v[i], name, n - 1) == 0)
+				return (1);
+		} else if (n == len && strncasecmp(l->v[i], name, len) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* rules_name_ok - the rule's HEADERS and "except" let this header in */
+static int
+rules_name_ok(const struct rule *r, const char *line, size_t linelen)
+{
+	const char *colon = memchr(line, ':', linelen);
+	size_t len = colon != NULL ? (size_t)(colon - line) : linelen;
+
+	if (r->sel.globs && !rules_names_has(&r->sel, line, len))
+		return (0);
+	return (r->except.n == 0 || !rules_names_has(&r->except, line, len));
+}
+
+/* rules_find - a "find" rule: do its detectors find anything? */
+static int
+rules_find(const struct rule *r, const char *line, size_t linelen,
+    const char *value, size_t valuelen, struct rules_eval *ev,
+    struct pm_error *err)
+{
+	char name[256];
+	const char *colon = memchr(line, ':', linelen);
+	size_t len = colon != NULL ? (size_t)(colon - line) : 0;
+	int n;
+
+	if (ev->detect == NULL)
+		pm_panic(
+		    "%s:%u: find without prepared detectors", r->file, r->line);
+	if (len >= sizeof(name))
+		len = 0; /* no header name that long is one a detector knows */
+	memcpy(name, line, len);
+	name[len] = 0;
+	if ((n = detect_scan(
+	         ev->detect, r->find, name, value, valuelen, &ev->hits)) < 0) {
+		pm_error_set(err,
+		    "%s:%u: out of memory looking for personal data", r->file,
+		    r->line);
+		return (-1);
+	}
+	return (n > 0);
+}
+
+/* rules_match - names, condition, guards, pattern or detectors of a rule */
 int
 rules_match(const struct ruleset *rs, const struct rule *r, const char *line,
-    size_t linelen, const char *value, size_t valuelen,
-    const struct pm_session *sess, pcre2_match_data *md, struct pm_error *err)
+    size_t linelen, const char *value, size_t valuelen, struct rules_eval *ev,
+    struct pm_error *err)
 {
 	const struct rules_guard *g;
 	size_t i;
 	int rc;
 
+	if (!rules_name_ok(r, line, linelen))
+		return (0);
 	/* The condition is cheap: first. */
-	if ((rc = match_cond(
-	         &rs->mc, r->when, sess, md, r->file, r->line, err)) <= 0)
+	if ((rc = match_cond(&rs->mc, r->when, &ev->facts, ev->md, r->file,
+	         r->line, err)) <= 0)
 		return (rc);
 	for (i = 0; i < r->nguards; i++) {
 		g = r->guards[i];
-		if ((rc = match_pattern(&rs->mc, &g->pat, line, linelen, md,
+		if ((rc = match_pattern(&rs->mc, &g->pat, line, linelen, ev->md,
 		         g->file, g->line, err)) <= 0)
 			return (rc);
 	}
+	if (r->find != 0)
+		return (rules_find(r, line, linelen, value, valuelen, ev, err));
 	if (r->pat.re == NULL)
 		return (1);
 	if (r->subject == RULES_SUBJ_LINE)
-		return (match_pattern(&rs->mc, &r->pat, line, linelen, md,
+		return (match_pattern(&rs->mc, &r->pat, line, linelen, ev->md,
 		    r->file, r->line, err));
 	return (match_pattern(
-	    &rs->mc, &r->pat, value, valuelen, md, r->file, r->line, err));
+	    &rs->mc, &r->pat, value, valuelen, ev->md, r->file, r->line, err));
 }

@@ -62,6 +62,10 @@ struct ruleset {
 	size_t nany;
 	unsigned *msg;
 	size_t nmsg;
+	unsigned detect_kinds; /* union of the rules' "find" kinds */
+	struct pm_net *keep; /* "keep-networks" */
+	size_t nkeep;
+	size_t capkeep;
 };
 
 /* Parser state for one file. */
@@ -109,5 +113,7 @@ void rules_parse_endif(struct rules_parser *, unsigned line, const char *s);
 
 /* rules_native.c */
 void rules_parse_native(struct rules_parser *, unsigned line, const char *s);
+void rules_parse_keep_networks(
+    struct rules_parser *, unsigned line, const char *s);
 
 #endif

@@ -7,11 +7,14 @@
 /*	Part of the rules module (contract in include/rules.h, language in
 /*	privacy-milter.rules(5)). A native rule is
 /*
-/*	    ACTION HEADER [/PATTERN/FLAGS] [with "TEXT"] [when CONDITION]
-/*	        [OPTION ...]
+/*	    ACTION HEADERS [/PATTERN/FLAGS | find KIND[, KIND...]]
+/*	        [with "TEXT"] [except HEADERS] [when CONDITION] [OPTION ...]
 /*
-/*	read by a small lexer (words, double-quoted texts, patterns and
-/*	parentheses) and a recursive-descent parser for conditions:
+/*	(HEADERS: "*", or names and prefix globs separated by commas) and
+/*	the statement "keep-networks CIDR[, CIDR...]", read by a small lexer
+/*	(words, double-quoted texts, patterns and parentheses); lists are
+/*	words split at commas (rules_lex_list()); conditions go to a
+/*	recursive-descent parser:
 /*
 /*	    CONDITION = AND { "or" AND }
 /*	    AND       = ATOM { "and" ATOM }
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect.h"
 #include "rules_impl.h"
 
 enum rules_tok {
@@ -53,9 +57,13 @@ struct rules_lexer {
 /* A native rule as read, before it is checked and built. */
 struct rules_nat {
 	enum rules_action act;
-	const char *aw, *hw; /* action and header words */
+	const char *aw, *hw; /* action word, HEADERS as written */
 	size_t awlen, hwlen;
-	int any; /* HEADER is "*" */
+	int any; /* HEADERS is "*" */
+	struct rules_names sel; /* HEADERS */
+	struct rules_names except;
+	unsigned find; /* "find" kinds */
+	unsigned findcol;
 	int have_pat;
 	struct rules_patsrc ps;
 	char *text; /* decoded "with" text, NULL: none */
@@ -112,6 +120,8 @@ static const struct {
     {"authenticated", MATCH_C_AUTHENTICATED},
     {"local", MATCH_C_LOCAL},
     {"tls", MATCH_C_TLS},
+    {"forwarded", MATCH_C_FORWARDED},
+    {"submitted", MATCH_C_SUBMITTED},
 };
 
 #define RULES_NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -216,13 +226,58 @@ rules_lex_expected(const struct rules_lexer *lx, const char *what)
 	    "%s but found %s", what, found);
 }
 
-/* rules_is_option - an OPTION word ends a condition */
+/* rules_is_option - an OPTION word ends a condition or a list */
 static int
 rules_is_option(const struct rules_lexer *lx)
 {
 	return (rules_lex_is(lx, "continue") || rules_lex_is(lx, "log-only") ||
 	    rules_lex_is(lx, "force") || rules_lex_is(lx, "with") ||
-	    rules_lex_is(lx, "when"));
+	    rules_lex_is(lx, "when") || rules_lex_is(lx, "except") ||
+	    rules_lex_is(lx, "find"));
+}
+
+/*
+ * rules_lex_list - a list "a, b,c" from the current word on, one call of
+ * elem per element (its bytes and 1-based column); words go on while one
+ * ends in ",". The lexer is left on the last word of the list. what is
+ * the message when a list is missing, empty when an element is. -1
+ * after an error.
+ */
+static int
+rules_lex_list(struct rules_lexer *lx, const char *what, const char *empty,
+    int (*elem)(struct rules_lexer *, void *, const char *, size_t, unsigned),
+    void *arg)
+{
+	const char *w, *e, *end;
+	int more = 1;
+
+	for (;;) {
+		if (lx->tok != RULES_T_WORD || rules_is_option(lx)) {
+			rules_lex_expected(lx, what);
+			return (-1);
+		}
+		w = lx->s + lx->start;
+		end = w + lx->len;
+		if ((more = end[-1] == ',') != 0) /* "a, b": goes on */
+			end--;
+		for (;; w = e + 1) {
+			if ((e = memchr(w, ',', (size_t)(end - w))) == NULL)
+				e = end;
+			if (e == w) {
+				rules_perr(lx->p, PM_ERROR, lx->line,
+				    (unsigned)(w - lx->s) + 1, "%s", empty);
+				return (-1);
+			}
+			if (elem(lx, arg, w, (size_t)(e - w),
+			        (unsigned)(w - lx->s) + 1) < 0)
+				return (-1);
+			if (e == end)
+				break;
+		}
+		if (!more)
+			return (0);
+		rules_lex_next(lx);
+	}
 }
 
 /*
@@ -309,44 +364,30 @@ nomem:
 	return (-1);
 }
 
+/* rules_cond_element - one element of a criterion's list */
+static int
+rules_cond_element(
+    struct rules_lexer *lx, void *arg, const char *w, size_t len, unsigned col)
+{
+	(void)col;
+	return (rules_add_element(lx, arg, w, w + len));
+}
+
 /* rules_parse_list - NAME[,NAME...] after criterion k */
 static int
 rules_parse_list(struct rules_lexer *lx, struct match_cond *c, size_t k)
 {
-	const char *kw = rules_list_criteria[k].word, *w, *e, *end;
-	char what[200];
-	int more = 1;
+	char what[200], empty[100];
 
-	while (more) {
-		rules_lex_next(lx);
-		if (lx->tok != RULES_T_WORD || rules_is_option(lx)) {
-			snprintf(what, sizeof(what),
-			    "bad condition: expected a list after \"%s\" (e.g. %s %s)",
-			    kw, kw, rules_list_criteria[k].example);
-			rules_lex_expected(lx, what);
-			return (-1);
-		}
-		w = lx->s + lx->start;
-		end = w + lx->len;
-		if ((more = end[-1] == ',') != 0) /* "a, b": goes on */
-			end--;
-		for (;; w = e + 1) {
-			if ((e = memchr(w, ',', (size_t)(end - w))) == NULL)
-				e = end;
-			if (e == w) {
-				rules_perr(lx->p, PM_ERROR, lx->line,
-				    (unsigned)(w - lx->s) + 1,
-				    "bad condition: empty element in the list after \"%s\"",
-				    kw);
-				return (-1);
-			}
-			if (rules_add_element(lx, c, w, e) < 0)
-				return (-1);
-			if (e == end)
-				break;
-		}
-	}
-	return (0);
+	snprintf(what, sizeof(what),
+	    "bad condition: expected a list after \"%s\" (e.g. %s %s)",
+	    rules_list_criteria[k].word, rules_list_criteria[k].word,
+	    rules_list_criteria[k].example);
+	snprintf(empty, sizeof(empty),
+	    "bad condition: empty element in the list after \"%s\"",
+	    rules_list_criteria[k].word);
+	rules_lex_next(lx);
+	return (rules_lex_list(lx, what, empty, rules_cond_element, c));
 }
 
 /* rules_parse_login_re - "login /re/" (the lexer is on "login") */
@@ -381,7 +422,7 @@ rules_parse_criterion(struct rules_lexer *lx)
 			break;
 	if (k == RULES_NELEM(rules_list_criteria)) {
 		rules_lex_expected(lx,
-		    "bad condition: expected authenticated, local, tls, service, port, client, login, sender-domain, \"not\" or \"(\"");
+		    "bad condition: expected authenticated, local, tls, forwarded, submitted, service, port, client, login, sender-domain, \"not\" or \"(\"");
 		return (NULL);
 	}
 	if ((c = rules_cond_new(lx, rules_list_criteria[k].kind)) == NULL)
@@ -483,11 +524,16 @@ rules_parse_or(struct rules_lexer *lx)
  * What each action needs.
  */
 
-/* rules_check_replace - replace HEADER [/pattern/] with "TEXT" */
+/* rules_check_replace - replace HEADERS [/pattern/] with "TEXT" */
 static int
 rules_check_replace(
     struct rules_parser *p, unsigned line, const struct rules_nat *n)
 {
+	if (n->find != 0) {
+		rules_perr(p, PM_ERROR, line, n->findcol,
+		    "\"replace\" takes no \"find\": use redact HEADERS find KIND with \"TEXT\"");
+		return (-1);
+	}
 	if (n->text == NULL) {
 		rules_perr(p, PM_ERROR, line, 0,
 		    "\"replace\" needs a text: replace HEADER [/pattern/] with \"TEXT\"");
@@ -501,10 +547,12 @@ static int
 rules_check_subst(
     struct rules_parser *p, unsigned line, const struct rules_nat *n)
 {
-	if (!n->have_pat) {
+	if (!n->have_pat && n->find == 0) {
 		rules_perr(p, PM_ERROR, line, 0,
-		    "\"%.*s\" needs a pattern: %.*s HEADER /pattern/%s",
+		    "\"%.*s\" needs a pattern or \"find\": %.*s HEADER /pattern/%s, or %.*s HEADER find KIND%s",
 		    (int)n->awlen, n->aw, (int)n->awlen, n->aw,
+		    n->act == RULES_REDACT ? " [with \"TEXT\"]" : "",
+		    (int)n->awlen, n->aw,
 		    n->act == RULES_REDACT ? " [with \"TEXT\"]" : "");
 		return (-1);
 	}
@@ -522,9 +570,15 @@ static int
 rules_check_add(
     struct rules_parser *p, unsigned line, const struct rules_nat *n)
 {
-	if (n->any) {
+	if (n->any || n->sel.n != 1 || n->sel.globs) {
 		rules_perr(p, PM_ERROR, line, 0,
-		    "\"add\" needs a header name, not \"*\"");
+		    "\"add\" needs one header name, not \"%.*s\"",
+		    (int)(n->hwlen > 60 ? 60 : n->hwlen), n->hw);
+		return (-1);
+	}
+	if (n->find != 0) {
+		rules_perr(p, PM_ERROR, line, n->findcol,
+		    "\"add\" takes no \"find\": add HEADER with \"TEXT\"");
 		return (-1);
 	}
 	if (n->have_pat) {
@@ -562,11 +616,70 @@ rules_check_plain(
  * Reading and building a native rule.
  */
 
-/* rules_native_head - ACTION HEADER; index of the action, -1 on error */
+/* rules_nat_names_free - free a list the rule did not take */
+static void
+rules_nat_names_free(struct rules_names *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* rules_names_add - append one name to a list */
+static int
+rules_names_add(
+    struct rules_lexer *lx, struct rules_names *l, const char *w, size_t len)
+{
+	char *d;
+
+	if (pm_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0 ||
+	    (d = strndup(w, len)) == NULL) {
+		rules_enomem(lx->p, lx->line);
+		return (-1);
+	}
+	l->v[l->n++] = d;
+	if (len > 0 && w[len - 1] == '*')
+		l->globs = 1;
+	return (0);
+}
+
+/* rules_header_element - one name or glob of a HEADERS list */
+static int
+rules_header_element(
+    struct rules_lexer *lx, void *arg, const char *w, size_t len, unsigned col)
+{
+	size_t nl = len > 0 && w[len - 1] == '*' ? len - 1 : len;
+
+	if (!(len == 1 && w[0] == '*') && !pm_field_name_ok(w, nl)) {
+		rules_perr(lx->p, PM_ERROR, lx->line, col,
+		    "bad header name \"%.*s\" (printable characters without \":\", or \"*\" for any header)",
+		    (int)(len > 60 ? 60 : len), w);
+		return (-1);
+	}
+	return (rules_names_add(lx, arg, w, len));
+}
+
+/* rules_native_names - a HEADERS list into l; -1 after an error */
+static int
+rules_native_names(struct rules_lexer *lx, struct rules_names *l,
+    const char *what, const char **start, size_t *len)
+{
+	*start = lx->s + lx->start;
+	if (rules_lex_list(lx, what, "empty element in a list of header names",
+	        rules_header_element, l) < 0)
+		return (-1);
+	*len = (size_t)(lx->s + lx->start + lx->len - *start);
+	return (0);
+}
+
+/* rules_native_head - ACTION HEADERS; index of the action, -1 on error */
 static int
 rules_native_head(struct rules_lexer *lx, struct rules_nat *n)
 {
-	size_t k;
+	size_t k, i;
 	char what[200];
 
 	rules_lex_next(lx);
@@ -584,23 +697,48 @@ rules_native_head(struct rules_lexer *lx, struct rules_nat *n)
 	}
 	n->act = rules_native_actions[k].act;
 	rules_lex_next(lx);
-	n->hw = lx->s + lx->start;
-	n->hwlen = lx->len;
-	if (lx->tok != RULES_T_WORD) {
-		snprintf(what, sizeof(what),
-		    "expected a header name or \"*\" after \"%.*s\"",
-		    (int)n->awlen, n->aw);
-		rules_lex_expected(lx, what);
+	snprintf(what, sizeof(what),
+	    "expected a header name or \"*\" after \"%.*s\"", (int)n->awlen,
+	    n->aw);
+	if (rules_native_names(lx, &n->sel, what, &n->hw, &n->hwlen) < 0)
 		return (-1);
-	}
-	n->any = n->hwlen == 1 && n->hw[0] == '*';
-	if (!n->any && !pm_field_name_ok(n->hw, n->hwlen)) {
-		rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
-		    "bad header name \"%.*s\" (printable characters without \":\", or \"*\" for any header)",
-		    (int)(n->hwlen > 60 ? 60 : n->hwlen), n->hw);
-		return (-1);
-	}
+	for (i = 0; i < n->sel.n; i++)
+		if (strcmp(n->sel.v[i], "*") == 0)
+			n->any = 1;
 	return ((int)k);
+}
+
+/* rules_find_element - one kind of a "find" list */
+static int
+rules_find_element(
+    struct rules_lexer *lx, void *arg, const char *w, size_t len, unsigned col)
+{
+	struct rules_nat *n = arg;
+	unsigned bits = detect_kind_parse(w, len);
+
+	if (bits == 0) {
+		rules_perr(lx->p, PM_ERROR, lx->line, col,
+		    "unknown kind \"%.*s\" after \"find\" (expected session, client-address, client-name, helo, login, address, local-host, private-host or product)",
+		    (int)(len > 60 ? 60 : len), w);
+		return (-1);
+	}
+	n->find |= bits;
+	return (0);
+}
+
+/* rules_native_find - "find KIND, ..." (the lexer is on "find") */
+static int
+rules_native_find(struct rules_lexer *lx, struct rules_nat *n)
+{
+	n->findcol = (unsigned)lx->start + 1;
+	rules_lex_next(lx);
+	if (rules_lex_list(lx,
+	        "expected what to find after \"find\" (e.g. find session, address)",
+	        "empty element in the list after \"find\"", rules_find_element,
+	        n) < 0)
+		return (-1);
+	rules_lex_next(lx);
+	return (0);
 }
 
 /* rules_native_option - one clause: with, when or an OPTION word */
@@ -631,6 +769,17 @@ rules_native_option(struct rules_lexer *lx, struct rules_nat *n)
 		rules_lex_next(lx);
 		return (0);
 	}
+	if (rules_lex_is(lx, "except") && n->except.n == 0) {
+		const char *w;
+		size_t len;
+
+		rules_lex_next(lx);
+		if (rules_native_names(lx, &n->except,
+		        "expected header names after \"except\"", &w, &len) < 0)
+			return (-1);
+		rules_lex_next(lx);
+		return (0);
+	}
 	if (rules_lex_is(lx, "when") && n->when == NULL) {
 		rules_lex_next(lx);
 		if ((n->when = rules_parse_or(lx)) == NULL)
@@ -651,8 +800,9 @@ rules_native_option(struct rules_lexer *lx, struct rules_nat *n)
 		}
 	rules_lex_what(lx, what, sizeof(what));
 	rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
-	    "unknown option %s (expected %s%scontinue, log-only or force)",
+	    "unknown option %s (expected %s%s%scontinue, log-only or force)",
 	    what, n->text == NULL ? "with \"TEXT\", " : "",
+	    n->except.n == 0 ? "except HEADERS, " : "",
 	    n->when == NULL ? "when CONDITION, " : "");
 	return (-1);
 }
@@ -670,7 +820,8 @@ rules_native_read(struct rules_lexer *lx, struct rules_nat *n)
 		n->ps = lx->ps;
 		n->have_pat = 1;
 		rules_lex_next(lx);
-	}
+	} else if (rules_lex_is(lx, "find") && rules_native_find(lx, n) < 0)
+		return (-1);
 	while (lx->tok != RULES_T_END)
 		if (lx->tok == RULES_T_BAD || rules_native_option(lx, n) < 0)
 			return (-1);
@@ -719,11 +870,25 @@ rules_native_build(struct rules_parser *p, unsigned line, struct rules_nat *n)
 	r->action_word = pm_lower_dup(n->aw, n->awlen);
 	if (r->name == NULL || r->action_word == NULL)
 		goto nomem;
-	/* Dispatch: the HEADER, or for "*" an enclosing "if ^Name:". */
-	if (!n->any && (r->header = pm_lower_dup(n->hw, n->hwlen)) == NULL)
-		goto nomem;
-	if (n->any && rules_guard_header(p, r) < 0)
-		goto nomem;
+	r->find = n->find;
+	r->except = n->except;
+	memset(&n->except, 0, sizeof(n->except));
+	/*
+	 * Dispatch: one name is the rule's header; "*" may get the name of
+	 * an enclosing "if ^Name:"; a list is kept for rules.c to dispatch
+	 * (literal names) or test (globs).
+	 */
+	if (n->any) {
+		if (rules_guard_header(p, r) < 0)
+			goto nomem;
+	} else if (n->sel.n == 1 && !n->sel.globs) {
+		if ((r->header = pm_lower_dup(
+		         n->sel.v[0], strlen(n->sel.v[0]))) == NULL)
+			goto nomem;
+	} else {
+		r->sel = n->sel;
+		memset(&n->sel, 0, sizeof(n->sel));
+	}
 	return (0);
 
 nomem:
@@ -753,4 +918,56 @@ rules_parse_native(struct rules_parser *p, unsigned line, const char *s)
 	free(lx.str);
 	free(n.text);
 	match_cond_free(n.when);
+	rules_nat_names_free(&n.sel);
+	rules_nat_names_free(&n.except);
+}
+
+/* rules_keep_element - one network of "keep-networks" */
+static int
+rules_keep_element(
+    struct rules_lexer *lx, void *arg, const char *w, size_t len, unsigned col)
+{
+	struct ruleset *rs = arg;
+	char why[300];
+
+	if (pm_grow(&rs->keep, &rs->capkeep, rs->nkeep + 1, sizeof(*rs->keep)) <
+	    0) {
+		rules_enomem(lx->p, lx->line);
+		return (-1);
+	}
+	if (pm_net_parse(w, len, &rs->keep[rs->nkeep], why, sizeof(why)) < 0) {
+		rules_perr(lx->p, PM_ERROR, lx->line, col,
+		    "bad network \"%.*s\" after keep-networks: %s",
+		    (int)(len > 60 ? 60 : len), w, why);
+		return (-1);
+	}
+	rs->nkeep++;
+	return (0);
+}
+
+/*
+ * rules_parse_keep_networks - "keep-networks CIDR[, CIDR...]": address
+ * literals the "address" kind leaves alone, for the whole set
+ */
+void
+rules_parse_keep_networks(struct rules_parser *p, unsigned line, const char *s)
+{
+	struct rules_lexer lx;
+
+	memset(&lx, 0, sizeof(lx));
+	lx.p = p;
+	lx.line = line;
+	lx.s = s;
+	rules_lex_next(&lx); /* keep-networks */
+	rules_lex_next(&lx);
+	if (rules_lex_list(&lx,
+	        "expected networks after \"keep-networks\" (e.g. keep-networks 192.0.2.0/24, 2001:db8::/32)",
+	        "empty element in the list after \"keep-networks\"",
+	        rules_keep_element, p->rs) == 0) {
+		rules_lex_next(&lx);
+		if (lx.tok != RULES_T_END)
+			rules_lex_expected(&lx,
+			    "expected a comma and a network or the end of the line");
+	}
+	free(lx.str);
 }

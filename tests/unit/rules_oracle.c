@@ -42,8 +42,8 @@ first_all(const struct ruleset *rs, const char *hdr, size_t len,
 	int rc;
 
 	for (i = 0; i < rules_count(rs); i++) {
-		rc = rules_match(
-		    rs, rules_get(rs, i), hdr, len, value, vlen, s, md, &err);
+		rc = rules_match(rs, rules_get(rs, i), hdr, len, value, vlen,
+		    &(struct rules_eval){{s, 0}, NULL, md, {0}}, &err);
 		if (rc < 0) {
 			fprintf(stderr, "rules_oracle: %s\n", err.text);
 			return (-2);
@@ -73,8 +73,8 @@ first_dispatch(const struct ruleset *rs, const char *hdr, size_t len,
 			seq = named[i++];
 		else
 			seq = any[j++];
-		rc = rules_match(
-		    rs, rules_get(rs, seq), hdr, len, value, vlen, s, md, &err);
+		rc = rules_match(rs, rules_get(rs, seq), hdr, len, value, vlen,
+		    &(struct rules_eval){{s, 0}, NULL, md, {0}}, &err);
 		if (rc < 0)
 			return (-2);
 		if (rc == 1)
@@ -114,7 +114,8 @@ one_header(const struct ruleset *rs, const char *hdr, size_t len,
 		return (0);
 	r = rules_get(rs, (unsigned)a);
 	/* The captures of the match, again (dispatch used md last). */
-	if (rules_match(rs, r, hdr, len, value, vlen, s, md, NULL) != 1)
+	if (rules_match(rs, r, hdr, len, value, vlen,
+	        &(struct rules_eval){{s, 0}, NULL, md, {0}}, NULL) != 1)
 		return (-1);
 	printf("%.*s\t%s", (int)len, hdr, r->action_word);
 	if (r->text != NULL) {

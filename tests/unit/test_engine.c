@@ -131,6 +131,195 @@ START_TEST(redact_replaces_every_match)
 }
 END_TEST
 
+/* find_edits - rules over headers for a session; the edits as text */
+static char *
+find_edits(const char *rules, const struct pm_session *s,
+    const struct engine_header *h, size_t n)
+{
+	struct ruleset *rs = load(rules);
+	struct engine_params p;
+	struct engine_result res;
+	struct pm_error err;
+	char *e;
+
+	memset(&p, 0, sizeof(p));
+	p.rules = rs;
+	p.session = s;
+	p.authserv_id = "mx.example.org";
+	p.own_host = "mail.example.org";
+	ck_assert_int_eq(engine_run(&p, h, n, &res, &err), 0);
+	e = edits_str(&res);
+	engine_result_free(&res);
+	rules_unref(rs);
+	return (e);
+}
+
+/* auth_session - an authenticated submission from 203.0.113.45 */
+static void
+auth_session(struct pm_session *s)
+{
+	session_init(s);
+	ck_assert_int_eq(
+	    session_set_macro(s, "client_addr", "203.0.113.45"), 0);
+	ck_assert_int_eq(session_set_macro(s, "client_port", "51234"), 0);
+	ck_assert_int_eq(
+	    session_set_macro(s, "client_name", "dsl-203-0-113-45.example.net"),
+	    0);
+	ck_assert_int_eq(session_set_macro(s, "{auth_authen}", "anna"), 0);
+	s->helo = strdup("laptop.home.lan");
+}
+
+START_TEST(find_redacts_session_values_in_any_header)
+{
+	static const struct engine_header h[] = {
+	    {"From", " anna <anna@example.org>"},
+	    {"X-Originating-IP", " [203.0.113.45]"},
+	    {"X-Panel-Sender", " anna from dsl-203-0-113-45.example.net"},
+	    {"Received", " from laptop.home.lan by mail.example.org (Postfix)"},
+	    {"X-Version", " (8.17.1.9/8.17.1.9) queue 4CxC9q0TnPz9vTj"},
+	};
+	struct pm_session s;
+	char *e;
+
+	auth_session(&s);
+	e = find_edits("redact * find session, address with \"[redacted]\" "
+	               "except From, To when submitted\n",
+	    &s, h, NH(h));
+	ck_assert_str_eq(e,
+	    "CHANGE 1 X-Originating-IP: [redacted]\n"
+	    "CHANGE 2 X-Panel-Sender: [redacted] from [redacted]\n"
+	    "CHANGE 3 Received: from [redacted] by mail.example.org (Postfix)\n");
+	free(e);
+	session_free(&s);
+}
+END_TEST
+
+START_TEST(find_is_out_of_scope_for_forwarded_and_inbound_mail)
+{
+	static const struct engine_header h[] = {
+	    {"X-Sieve-Redirected-From", " anna@example.org"},
+	    {"X-Originating-IP", " [203.0.113.45]"},
+	};
+	static const struct engine_header inbound[] = {
+	    {"X-Originating-IP", " [198.51.100.7]"},
+	};
+	struct pm_session s;
+	char *e;
+
+	auth_session(&s);
+	e = find_edits(
+	    "redact * find address with \"[redacted]\" when submitted\n", &s, h,
+	    NH(h));
+	ck_assert_str_eq(e, "");
+	free(e);
+	e = find_edits("log * find address when forwarded\n", &s, h, NH(h));
+	ck_assert_str_eq(e, "");
+	free(e);
+	session_free(&s);
+	session_init(&s); /* not authenticated, not local */
+	e = find_edits(
+	    "redact * find address with \"[redacted]\" when submitted\n", &s,
+	    inbound, NH(inbound));
+	ck_assert_str_eq(e, "");
+	free(e);
+	e = find_edits("redact * find address with \"[redacted]\"\n", &s,
+	    inbound, NH(inbound));
+	ck_assert_str_eq(e, "CHANGE 0 X-Originating-IP: [redacted]\n");
+	free(e);
+	session_free(&s);
+}
+END_TEST
+
+START_TEST(forwarded_reads_what_delivery_and_forwarders_write)
+{
+	static const struct engine_header sieve[] = {
+	    {"X-Sieve", " Pigeonhole Sieve 0.5.19"},
+	    {"X-Sieve-Redirected-From", " anna@example.org"}};
+	static const struct engine_header local[] = {
+	    {"Return-Path", " <bob@example.net>"},
+	    {"delivered-to", " anna@example.org"}};
+	static const struct engine_header bounce[] = {
+	    {"Resent-From", " anna@example.org"}, {"From", " bob"}};
+	static const struct engine_header vacation[] = {
+	    {"Auto-Submitted", " \tAuto-Replied (vacation)"}};
+	static const struct engine_header own[] = {
+	    {"Return-Path", " <x@example.org>"},
+	    {"Auto-Submitted", " auto-generated"}, {"Subject", " cron"}};
+
+	ck_assert_int_eq(engine_forwarded(sieve, NH(sieve)), 1);
+	ck_assert_int_eq(engine_forwarded(local, NH(local)), 1);
+	ck_assert_int_eq(engine_forwarded(bounce, NH(bounce)), 1);
+	ck_assert_int_eq(engine_forwarded(vacation, NH(vacation)), 1);
+	ck_assert_int_eq(engine_forwarded(own, NH(own)), 0);
+}
+END_TEST
+
+START_TEST(header_lists_globs_and_except)
+{
+	static const struct engine_header h[] = {
+	    {"X-Source", " /usr/bin/php"},
+	    {"X-MS-Exchange-Organization-OriginalClientIPAddress", " 10.1.1.1"},
+	    {"x-ms-exchange-forest-rulesexecuted", " a"},
+	    {"X-MS-Has-Attach", " yes"},
+	    {"X-Source-Dir", " /home/anna"},
+	};
+
+	expect("remove X-Source, X-Source-Dir\n"
+	       "remove X-MS-Exchange-* except X-MS-Exchange-Forest-*\n",
+	    h, NH(h),
+	    "DELETE 0 X-Source\nDELETE 1 "
+	    "X-MS-Exchange-Organization-OriginalClientIPAddress\n"
+	    "DELETE 4 X-Source-Dir\n",
+	    "", NULL);
+}
+END_TEST
+
+START_TEST(find_with_remove_pseudonymize_and_keep_networks)
+{
+	static const struct engine_header h[] = {
+	    {"X-Client", " 192.0.2.10 via 198.51.100.1"},
+	    {"X-Other", " nothing here 1.2"},
+	    {"X-Gone", " [2001:db8::5]"},
+	};
+	struct pm_session s;
+	char *e;
+
+	auth_session(&s);
+	e = find_edits("keep-networks 192.0.2.0/24\n"
+	               "remove X-Gone find address\n"
+	               "redact X-Client, X-Other find address with \"[r]\"\n",
+	    &s, h, NH(h));
+	ck_assert_str_eq(e,
+	    "CHANGE 0 X-Client: 192.0.2.10 via [r]\n"
+	    "DELETE 2 X-Gone\n");
+	free(e);
+	session_free(&s);
+}
+END_TEST
+
+START_TEST(find_local_host_spares_our_own_names)
+{
+	static const struct engine_header h[] = {
+	    {"Received",
+	        " by ws7.example.net (Postfix, from userid 1000) id 1"},
+	    {"Received",
+	        " by mail.example.org (Postfix, from userid 1000) id 2"},
+	    {"Received", " by ws7.example.net (8.18.1/8.18.1/Submit) id 3"},
+	};
+	struct pm_session s;
+	char *e;
+
+	session_init(&s);
+	e = find_edits("redact Received find local-host with \"[redacted]\"\n",
+	    &s, h, NH(h));
+	ck_assert_str_eq(e,
+	    "CHANGE 0 Received: by [redacted] (Postfix, from userid 1000) id 1\n"
+	    "CHANGE 2 Received: by [redacted] (8.18.1/8.18.1/Submit) id 3\n");
+	free(e);
+	session_free(&s);
+}
+END_TEST
+
 START_TEST(redact_empty_matches_advance_like_perl)
 {
 	static const struct engine_header h[] = {
@@ -895,7 +1084,8 @@ first_rule(const struct ruleset *rs, const struct engine_header *h,
 		    strcasecmp(r->header, h->name) != 0)
 			continue;
 		rc = rules_match(rs, r, line.s, line.len, line.s + namelen + 1,
-		    line.len - namelen - 1, NULL, md, &err);
+		    line.len - namelen - 1,
+		    &(struct rules_eval){{NULL, 0}, NULL, md, {0}}, &err);
 		ck_assert_int_ge(rc, 0);
 		if (rc == 1)
 			found = r;
@@ -1137,6 +1327,12 @@ engine_suite(void)
 	tcase_add_test(tc, dispatch_gives_same_rule_as_trying_every_rule);
 	tcase_add_test(tc, many_headers_stay_fast);
 	tcase_add_test(tc, threads_share_a_ruleset);
+	tcase_add_test(tc, find_redacts_session_values_in_any_header);
+	tcase_add_test(tc, find_is_out_of_scope_for_forwarded_and_inbound_mail);
+	tcase_add_test(tc, forwarded_reads_what_delivery_and_forwarders_write);
+	tcase_add_test(tc, header_lists_globs_and_except);
+	tcase_add_test(tc, find_with_remove_pseudonymize_and_keep_networks);
+	tcase_add_test(tc, find_local_host_spares_our_own_names);
 	suite_add_tcase(s, tc);
 	return (s);
 }

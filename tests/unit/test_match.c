@@ -46,8 +46,8 @@ cond_opts(const char *cond, const struct pm_session *s, uint32_t match_limit)
 	md = pcre2_match_data_create(rules_max_captures(rs) + 1, NULL);
 	ck_assert_ptr_nonnull(md);
 	err.text[0] = 0;
-	rc = match_cond(rules_match_ctx(rs), rules_get(rs, 0)->when, s, md,
-	    "t.rules", 1, &err);
+	rc = match_cond(rules_match_ctx(rs), rules_get(rs, 0)->when,
+	    &(struct match_facts){s, 0}, md, "t.rules", 1, &err);
 	snprintf(errtext, sizeof(errtext), "%s", err.text);
 	pcre2_match_data_free(md);
 	rules_unref(rs);
@@ -66,8 +66,9 @@ START_TEST(native_condition_evaluation)
 	struct pm_session s;
 
 	session_init(&s);
-	ck_assert_int_eq(
-	    match_cond(NULL, NULL, &s, NULL, "t.rules", 1, NULL), 1);
+	ck_assert_int_eq(match_cond(NULL, NULL, &(struct match_facts){&s, 0},
+	                     NULL, "t.rules", 1, NULL),
+	    1);
 	ck_assert_int_eq(cond_of("authenticated", &s), 0);
 	ck_assert_int_eq(cond_of("not authenticated", &s), 1);
 	ck_assert_int_eq(cond_of("tls", &s), 0);

@@ -94,7 +94,8 @@ first_match_sess(
 		            (size_t)(colon - hdr)) != 0))
 			continue;
 		rc = rules_match(rs, rules_get(rs, i), hdr, strlen(hdr), value,
-		    strlen(value), sess, md, &err);
+		    strlen(value),
+		    &(struct rules_eval){{sess, 0}, NULL, md, {0}}, &err);
 		if (rc < 0) {
 			res = -2;
 			break;
@@ -134,8 +135,9 @@ expand(const struct ruleset *rs, unsigned seq, const char *hdr)
 
 	session_init(&s);
 	md = pcre2_match_data_create(rules_max_captures(rs) + 1, NULL);
-	ck_assert_int_eq(rules_match(rs, r, hdr, strlen(hdr), colon + 1,
-	                     strlen(colon + 1), &s, md, &err),
+	ck_assert_int_eq(
+	    rules_match(rs, r, hdr, strlen(hdr), colon + 1, strlen(colon + 1),
+	        &(struct rules_eval){{&s, 0}, NULL, md, {0}}, &err),
 	    1);
 	subj = r->subject == RULES_SUBJ_LINE ? hdr : colon + 1;
 	ck_assert_int_eq(
@@ -989,7 +991,8 @@ START_TEST(match_limit_hit_returns_error_with_file_line)
 		md = pcre2_match_data_create(rules_max_captures(rs) + 1, NULL);
 		ck_assert_int_eq(
 		    rules_match(rs, rules_get(rs, 0), hdr, strlen(hdr), hdr + 2,
-		        strlen(hdr + 2), NULL, md, &err),
+		        strlen(hdr + 2),
+		        &(struct rules_eval){{NULL, 0}, NULL, md, {0}}, &err),
 		    -1);
 		ck_assert_str_eq(err.text,
 		    "t.rules:3: pattern hit the match "
@@ -1014,8 +1017,10 @@ START_TEST(depth_limit_hit_returns_error_with_file_line)
 	ck_assert_ptr_nonnull(rs);
 	snprintf(hdr, sizeof(hdr), "X: %s", "abababababababababababababababc");
 	md = pcre2_match_data_create(rules_max_captures(rs) + 1, NULL);
-	ck_assert_int_eq(rules_match(rs, rules_get(rs, 0), hdr, strlen(hdr),
-	                     hdr + 2, strlen(hdr + 2), NULL, md, &err),
+	ck_assert_int_eq(
+	    rules_match(rs, rules_get(rs, 0), hdr, strlen(hdr), hdr + 2,
+	        strlen(hdr + 2), &(struct rules_eval){{NULL, 0}, NULL, md, {0}},
+	        &err),
 	    -1);
 	ck_assert_str_eq(err.text,
 	    "t.rules:1: pattern hit the depth limit "
@@ -1042,8 +1047,9 @@ START_TEST(jit_stack_overflow_falls_back_to_interpreter)
 		pm_buf_puts(&h, "ab");
 	pm_buf_puts(&h, "c");
 	md = pcre2_match_data_create(rules_max_captures(rs) + 1, NULL);
-	ck_assert_int_eq(rules_match(rs, rules_get(rs, 0), h.s, h.len, h.s + 2,
-	                     h.len - 2, NULL, md, &err),
+	ck_assert_int_eq(
+	    rules_match(rs, rules_get(rs, 0), h.s, h.len, h.s + 2, h.len - 2,
+	        &(struct rules_eval){{NULL, 0}, NULL, md, {0}}, &err),
 	    1);
 	pcre2_match_data_free(md);
 	pm_buf_free(&h);
@@ -1378,10 +1384,47 @@ START_TEST(native_errors)
 	        "replace HEADER [/pattern/] with \"TEXT\""},
 	    {"redact X-A with \"x\"\n",
 	        "t.rules:1: \"redact\" needs a "
-	        "pattern: redact HEADER /pattern/ [with \"TEXT\"]"},
+	        "pattern or \"find\": redact HEADER /pattern/ [with \"TEXT\"], "
+	        "or redact HEADER find KIND [with \"TEXT\"]"},
 	    {"pseudonymize X-A\n",
 	        "t.rules:1: \"pseudonymize\" needs a "
-	        "pattern: pseudonymize HEADER /pattern/"},
+	        "pattern or \"find\": pseudonymize HEADER /pattern/, or "
+	        "pseudonymize HEADER find KIND"},
+	    {"redact * find session, adress\n",
+	        "t.rules:1: unknown kind \"adress\" after \"find\" (expected "
+	        "session, client-address, client-name, helo, login, address, "
+	        "local-host, private-host or product) (column 24)"},
+	    {"redact * find\n",
+	        "t.rules:1: expected what to find after \"find\" (e.g. find "
+	        "session, address) but found the end of the line (column 14)"},
+	    {"replace X-A find session with \"x\"\n",
+	        "t.rules:1: \"replace\" takes no \"find\": use redact HEADERS "
+	        "find KIND with \"TEXT\" (column 13)"},
+	    {"add X-A find login with \"x\"\n",
+	        "t.rules:1: \"add\" takes no \"find\": add HEADER with "
+	        "\"TEXT\" (column 9)"},
+	    {"add X-A, X-B with \"x\"\n",
+	        "t.rules:1: \"add\" needs one header name, not \"X-A, X-B\""},
+	    {"remove X-A,,X-B\n",
+	        "t.rules:1: empty element in a list of header names (column "
+	        "12)"},
+	    {"remove X-A: /a/\n",
+	        "t.rules:1: bad header name \"X-A:\" (printable characters "
+	        "without \":\", or \"*\" for any header) (column 8)"},
+	    {"redact * find address except\n",
+	        "t.rules:1: expected header names after \"except\" but found "
+	        "the end of the line (column 29)"},
+	    {"keep-networks 10.0.0.1/8\n",
+	        "t.rules:1: bad network \"10.0.0.1/8\" after keep-networks: "
+	        "address has bits set beyond the prefix length /8 (did you "
+	        "mean 10.0.0.0/8?) (column 15)"},
+	    {"keep-networks\n",
+	        "t.rules:1: expected networks after \"keep-networks\" (e.g. "
+	        "keep-networks 192.0.2.0/24, 2001:db8::/32) but found the end "
+	        "of the line (column 14)"},
+	    {"keep-networks 10.0.0.0/8 x\n",
+	        "t.rules:1: expected a comma and a network or the end of the "
+	        "line but found \"x\" (column 26)"},
 	    {"pseudonymize X-A /a/ with \"x\"\n",
 	        "t.rules:1: "
 	        "\"pseudonymize\" takes no text: every match becomes a "
@@ -1390,7 +1433,7 @@ START_TEST(native_errors)
 	        "t.rules:1: \"add\" takes no "
 	        "pattern: add HEADER with \"TEXT\" (column 9)"},
 	    {"add * with \"x\"\n",
-	        "t.rules:1: \"add\" needs a header "
+	        "t.rules:1: \"add\" needs one header "
 	        "name, not \"*\""},
 	    {"add X-A\n",
 	        "t.rules:1: \"add\" needs a text: add HEADER with "
@@ -1436,25 +1479,28 @@ START_TEST(native_errors)
 	        "parenthesis (column 14)"},
 	    {"remove X-A now\n",
 	        "t.rules:1: unknown option \"now\" "
-	        "(expected with \"TEXT\", when CONDITION, continue, log-only "
-	        "or force) (column 12)"},
+	        "(expected with \"TEXT\", except HEADERS, when CONDITION, "
+	        "continue, log-only or force) (column 12)"},
 	    {"remove X-A when tls now\n",
 	        "t.rules:1: unknown option "
-	        "\"now\" (expected with \"TEXT\", continue, log-only or force) "
-	        "(column 21)"},
+	        "\"now\" (expected with \"TEXT\", except HEADERS, continue, "
+	        "log-only or force) (column 21)"},
 	    {"remove X-A when\n",
 	        "t.rules:1: bad condition: expected "
-	        "authenticated, local, tls, service, port, client, login, "
+	        "authenticated, local, tls, forwarded, submitted, service, "
+	        "port, client, login, "
 	        "sender-domain, \"not\" or \"(\" but found the end of the line "
 	        "(column 16)"},
 	    {"remove X-A when tls and\n",
 	        "t.rules:1: bad condition: "
-	        "expected authenticated, local, tls, service, port, client, "
+	        "expected authenticated, local, tls, forwarded, submitted, "
+	        "service, port, client, "
 	        "login, sender-domain, \"not\" or \"(\" but found the end of "
 	        "the line (column 24)"},
 	    {"remove X-A when authenticaded\n",
 	        "t.rules:1: bad condition: "
-	        "expected authenticated, local, tls, service, port, client, "
+	        "expected authenticated, local, tls, forwarded, submitted, "
+	        "service, port, client, "
 	        "login, sender-domain, \"not\" or \"(\" but found "
 	        "\"authenticaded\" (column 17)"},
 	    {"remove X-A when (tls or local\n",
