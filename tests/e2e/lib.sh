@@ -17,6 +17,7 @@
 #	e2e_milter_stop
 #	e2e_wait_mail BOX N	wait until BOX (a maildir) holds N messages
 #	e2e_headers FILE	the header block, variable parts normalised
+#	e2e_tls13		our TLS header for swaks --tls (TLS 1.3)
 #	ok/fail NAME		record a case result (TAP-like lines)
 #
 #	The instance listens only on 127.0.0.1; the system Postfix is never
@@ -500,6 +501,13 @@ e2e_wait_mail() {
 # e2e_msg BOX [N] - path of the Nth (default first) message in BOX, oldest first
 e2e_msg() {
 	ls -tr "$W/mail/$1/new"/* 2>/dev/null | sed -n "${2:-1}p"
+}
+
+# e2e_tls13 - our TLS header for a TLS 1.3 session (swaks --tls), as the
+#	engine folds it at 78 columns
+e2e_tls13() {
+	printf '%s\n' "X-TLS-Info: $E2E_HOST; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384;
+	bits=256; pfs=yes; client-cert=none"
 }
 
 # e2e_norm - replace the variable parts of header text: queue ids, dates,

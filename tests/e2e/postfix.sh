@@ -127,10 +127,6 @@ data_for() {
 	printf '%s\n' "$W/$1.eml"
 }
 
-# The engine folds the inserted header at 78 columns.
-TLS13="X-TLS-Info: $E2E_HOST; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384;
-	bits=256; pfs=yes; client-cert=none"
-
 # expected_submission BOX TLSLINE - the scrubbed submission's headers
 expected_submission() {
 	cat <<EOF
@@ -162,7 +158,7 @@ c1() {
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail bob 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg bob)
-	expected_submission bob "$TLS13" >"$W/exp.1"
+	expected_submission bob "$(e2e_tls13)" >"$W/exp.1"
 	e2e_headers "$f" >"$W/got.1"
 	e2e_expect "$name: delivered headers" "$W/exp.1" "$W/got.1"
 	check_scrubbed "$name" "$f"
@@ -202,7 +198,7 @@ Received: from out.sender.example (localhost [127.0.0.1])
 	(No client certificate requested)
 	by $E2E_HOST (Postfix) with ESMTPS id QID
 	for <dave@e2e.test>; DATE
-$TLS13
+$(e2e_tls13)
 EOF
 		# The message as sent, without the forged X-TLS-Info.
 		e2e_headers "$D/inbound.eml" | grep -v '^X-TLS-Info:'
@@ -256,7 +252,7 @@ Received: from $E2E_HOST (localhost [127.0.0.1])
 Received: by $E2E_HOST (Postfix) id QID
 	for <frank@remote.test>; DATE
 EOF
-		expected_submission frank "$TLS13" | sed 1,5d
+		expected_submission frank "$(e2e_tls13)" | sed 1,5d
 	} >"$W/exp.5"
 	e2e_headers "$f" >"$W/got.5"
 	e2e_expect "$name: hop 1 Received scrubbed on hop 2" \
@@ -296,7 +292,7 @@ c6() {
 	swaks_sub $P_SUB gina "$W/gina.eml" --tls ||
 	    { fail "$name: retry accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail gina 1 || { fail "$name: retry delivered"; return; }
-	expected_submission gina "$TLS13" >"$W/exp.6"
+	expected_submission gina "$(e2e_tls13)" >"$W/exp.6"
 	e2e_headers "$(e2e_msg gina)" >"$W/got.6"
 	e2e_expect "$name: retry delivered scrubbed" "$W/exp.6" "$W/got.6"
 }
@@ -461,7 +457,7 @@ Delivered-To: lee@remote.test
 Received: by $E2E_HOST (Postfix) id QID
 	for <lee@remote.test>; DATE
 EOF
-		expected_submission lee "$TLS13" | sed 1,3d
+		expected_submission lee "$(e2e_tls13)" | sed 1,3d
 	} >"$W/exp.11"
 	e2e_headers "$f" >"$W/got.11"
 	e2e_expect "$name: both hops' Received scrubbed" "$W/exp.11" "$W/got.11"
