@@ -156,9 +156,10 @@ e2e_certs() {
 #	delivers: LMTP on the unix socket $W/spool/private/dovecot-lmtp
 #	(Postfix: lmtp:unix:private/dovecot-lmtp), any user (static
 #	userdb, uid nobody), maildir $W/mail/LOCALPART, home
-#	$W/home/LOCALPART (made for each of $E2E_BOXES), Pigeonhole Sieve running the single script
-#	$W/sieve/LOCALPART.sieve, outgoing mail (redirect, vacation) through
-#	$W/sendmail (e2e_sendmail_wrapper), host name $E2E_HOST.
+#	$W/home/LOCALPART (made for each of $E2E_BOXES), Pigeonhole Sieve
+#	running the single script $W/sieve/LOCALPART.sieve, outgoing mail
+#	(redirect, vacation) through $W/sendmail (e2e_sendmail_wrapper),
+#	host name $E2E_HOST.
 e2e_dovecot() {
 	local d v
 	d=$W/dovecot
