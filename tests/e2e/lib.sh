@@ -9,14 +9,18 @@
 #	e2e_workdir		make $W (removed at exit unless PM_E2E_KEEP=1)
 #	e2e_ports N		set P1..PN to free 127.0.0.1 TCP ports
 #	e2e_certs		CA + server certificate for mx.e2e.test in $W/ssl
-#	e2e_dovecot		Dovecot auth only, passwd-file, socket in
-#				$W/spool/private/auth
+#	e2e_dovecot [lmtp]	Dovecot auth, passwd-file, socket in
+#				$W/spool/private/auth; with "lmtp" also LMTP
+#				delivery with Pigeonhole Sieve (see there)
 #	e2e_postfix_config	main.cf/master.cf in $W/etc from init/postfix/
 #	e2e_postfix_start	start it; e2e_postfix_stop
 #	e2e_milter_start ARGS	privacy-milter -f, socket under the queue dir
 #	e2e_milter_stop
 #	e2e_wait_mail BOX N	wait until BOX (a maildir) holds N messages
 #	e2e_headers FILE	the header block, variable parts normalised
+#	e2e_tls13		our TLS header for swaks --tls (TLS 1.3)
+#	e2e_qid FILE [TEXT]	queue id in our Postfix's first Received
+#	e2e_milter_line QID	the milter's per-message log line for QID
 #	ok/fail NAME		record a case result (TAP-like lines)
 #	e2e_hide_client		true when the submission service uses Postfix's
 #				own smtpd_hide_client_session (Postfix >= 3.10)
@@ -184,30 +188,57 @@ e2e_certs() {
 	chmod 644 "$d"/*.pem
 }
 
-# e2e_dovecot - SASL only: user u7734x password s3cret. Dovecot 2.4
+# e2e_dovecot [lmtp] - SASL: user u7734x password s3cret. Dovecot 2.4
 #	(Debian 13) reads a new configuration syntax; the 2.3 one (Debian
-#	12) is written for older versions.
+#	12) is written for older versions. With "lmtp" Dovecot also
+#	delivers: LMTP on the unix socket $W/spool/private/dovecot-lmtp
+#	(Postfix: lmtp:unix:private/dovecot-lmtp), any user (static
+#	userdb, uid nobody), maildir $W/mail/LOCALPART, home
+#	$W/home/LOCALPART (made for each of $E2E_BOXES), Pigeonhole Sieve
+#	running the single script $W/sieve/LOCALPART.sieve, outgoing mail
+#	(redirect, vacation) through $W/sendmail (e2e_sendmail_wrapper),
+#	host name $E2E_HOST.
 e2e_dovecot() {
-	local d
+	local d v
 	d=$W/dovecot
 	mkdir -p "$d/run" "$d/state" "$W/spool/private"
 	printf 'u7734x:{PLAIN}s3cret\n' >"$d/passwd"
 	chmod 644 "$d/passwd"
 	E2E_DOVECOT_CONF=$d/dovecot.conf
+	if [ "${1:-}" = lmtp ]; then
+		# Dovecot makes the maildir, not the home (Sieve's duplicate
+		# database lives there): one for each of $E2E_BOXES.
+		mkdir -p "$W/sieve"
+		for v in ${E2E_BOXES:-}; do
+			mkdir -p "$W/home/$v"
+			chown nobody:nogroup "$W/home/$v"
+		done
+		chown nobody:nogroup "$W/sieve"
+		e2e_sendmail_wrapper
+	fi
+	v=24
 	case $(dovecot --version 2>/dev/null) in
-	2.[0-3].*) e2e_dovecot_conf_23 "$d" ;;
-	*) e2e_dovecot_conf_24 "$d" ;;
-	esac >"$E2E_DOVECOT_CONF"
+	2.[0-3].*) v=23 ;;
+	esac
+	{
+		e2e_dovecot_conf_$v "$d" "${1:-}"
+		[ "${1:-}" = lmtp ] && e2e_dovecot_lmtp_$v
+	} >"$E2E_DOVECOT_CONF"
 	dovecot -c "$E2E_DOVECOT_CONF" || { cat "$d/dovecot.log"; exit 99; }
 }
 
-# e2e_dovecot_conf_23 DIR - the auth-only configuration, Dovecot 2.3
+# e2e_dovecot_conf_23 DIR [lmtp] - the auth configuration, Dovecot 2.3;
+#	for LMTP a home per user and no passdb lookup to deliver
 e2e_dovecot_conf_23() {
+	local proto home all
+	proto= home=/nonexistent all=
+	[ "${2:-}" = lmtp ] &&
+	    proto=lmtp home=$W/home/%n all=' allow_all_users=yes'
 	cat <<EOF
 instance_name = pm-e2e-$$
 base_dir = $1/run
 state_dir = $1/state
-protocols =
+protocols = $proto
 ssl = no
 log_path = $1/dovecot.log
 auth_mechanisms = plain login
@@ -218,7 +249,7 @@ passdb {
 }
 userdb {
   driver = static
-  args = uid=nobody gid=nogroup home=/nonexistent
+  args = uid=nobody gid=nogroup home=$home$all
 }
 service auth {
   unix_listener $W/spool/private/auth {
@@ -233,15 +264,19 @@ service anvil {
 EOF
 }
 
-# e2e_dovecot_conf_24 DIR - the same for Dovecot 2.4
+# e2e_dovecot_conf_24 DIR [lmtp] - the same for Dovecot 2.4
 e2e_dovecot_conf_24() {
+	local proto home all
+	proto= home=/nonexistent all=
+	[ "${2:-}" = lmtp ] && proto=lmtp home="$W/home/%{user | username}" \
+	    all='  userdb_static_allow_all_users = yes'
 	cat <<EOF
 dovecot_config_version = 2.4.0
 dovecot_storage_version = 2.4.0
 instance_name = pm-e2e-$$
 base_dir = $1/run
 state_dir = $1/state
-protocols =
+protocols = $proto
 ssl = no
 log_path = $1/dovecot.log
 auth_mechanisms = plain login
@@ -250,10 +285,11 @@ passdb passwd-file {
   passwd_file_path = $1/passwd
 }
 userdb static {
+$all
   fields {
     uid = nobody
     gid = nogroup
-    home = /nonexistent
+    home = $home
   }
 }
 service auth {
@@ -267,6 +303,76 @@ service anvil {
   chroot =
 }
 EOF
+}
+
+# e2e_dovecot_lmtp_23 - LMTP delivery and Sieve, Dovecot 2.3
+e2e_dovecot_lmtp_23() {
+	cat <<EOF
+hostname = $E2E_HOST
+postmaster_address = postmaster@e2e.test
+sendmail_path = $W/sendmail
+mail_location = maildir:$W/mail/%n
+service lmtp {
+  unix_listener $W/spool/private/dovecot-lmtp {
+    mode = 0600
+    user = postfix
+    group = postfix
+  }
+}
+protocol lmtp {
+  mail_plugins = sieve
+}
+plugin {
+  sieve = file:$W/sieve/%n.sieve
+}
+EOF
+}
+
+# e2e_dovecot_lmtp_24 - the same for Dovecot 2.4
+e2e_dovecot_lmtp_24() {
+	cat <<EOF
+hostname = $E2E_HOST
+postmaster_address = postmaster@e2e.test
+sendmail_path = $W/sendmail
+mail_driver = maildir
+mail_path = $W/mail/%{user | username}
+service lmtp {
+  unix_listener $W/spool/private/dovecot-lmtp {
+    mode = 0600
+    user = postfix
+    group = postfix
+  }
+}
+protocol lmtp {
+  mail_plugins {
+    sieve = yes
+  }
+}
+sieve_script personal {
+  driver = file
+  path = $W/sieve/%{user | username}.sieve
+}
+EOF
+}
+
+# e2e_sendmail_wrapper - $W/sendmail: Postfix's sendmail for this instance
+#	(-C $W/etc), for programs that take a sendmail path without
+#	arguments (Dovecot's sendmail_path, a .forward pipe). It keeps what it
+#	was given in $W/sent/RECIPIENT (the last argument), and its arguments
+#	in $W/sent/RECIPIENT.args, so a test can compare what the program
+#	wrote with what arrived.
+e2e_sendmail_wrapper() {
+	mkdir -p "$W/sent"
+	chown nobody:nogroup "$W/sent"
+	cat >"$W/sendmail" <<EOF
+#!/bin/sh
+for a; do r=\$a; done
+f=$W/sent/\${r:-none}
+printf '%s\n' "\$*" >"\$f.args"
+cat >"\$f" || exit 75
+exec /usr/sbin/sendmail -C $W/etc "\$@" <"\$f"
+EOF
+	chmod 755 "$W/sendmail"
 }
 
 # e2e_altdir_add - let "sendmail -C $W/etc" work (DESIGN §8)
@@ -318,11 +424,28 @@ e2e_service_block() {
 # e2e_postfix_at_least MAJOR MINOR - the installed Postfix is that or newer
 e2e_postfix_at_least() {
 	local v maj min
-	v=$(postconf -d -h mail_version 2>/dev/null)
+	# This instance's configuration: a Postfix installed with "No
+	# configuration" has no /etc/postfix/main.cf for postconf to read.
+	if [ -f "${W:-/nonexistent}/etc/main.cf" ]; then
+		v=$(postconf -c "$W/etc" -d -h mail_version 2>/dev/null)
+	else
+		v=$(postconf -d -h mail_version 2>/dev/null)
+	fi
 	maj=${v%%.*}
 	min=$(echo "$v" | cut -d. -f2)
 	[ "$maj" -gt "$1" ] 2>/dev/null && return 0
 	[ "$maj" = "$1" ] && [ "$min" -ge "$2" ] 2>/dev/null
+}
+
+# e2e_kx - the key exchange group as Postfix's own TLS comment writes it:
+#	lower case in Postfix 3.10 (measured with OpenSSL 3.0 and 3.5),
+#	upper case in 3.7
+e2e_kx() {
+	if e2e_postfix_at_least 3 10; then
+		echo x25519
+	else
+		echo X25519
+	fi
 }
 
 # e2e_hide_client - use smtpd_hide_client_session (PM_E2E_HIDE, or the
@@ -614,16 +737,48 @@ e2e_msg() {
 	ls -tr "$W/mail/$1/new"/* 2>/dev/null | sed -n "${2:-1}p"
 }
 
-# e2e_norm - replace the variable parts of header text: queue ids, dates
+# e2e_tls13 - our TLS header for a TLS 1.3 session (swaks --tls), as the
+#	engine folds it at 78 columns
+e2e_tls13() {
+	printf '%s\n' "X-TLS-Info: $E2E_HOST; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384;
+	bits=256; pfs=yes; client-cert=none"
+}
+
+# e2e_norm - replace the variable parts of header text: queue ids (and
+#	Dovecot's LMTP session ids, base64 with + and /), dates
 e2e_norm() {
 	sed -E \
-	    -e 's/([[:space:]]id) [0-9A-Za-z]{8,}([;: ]|$)/\1 QID\2/' \
+	    -e 's/([[:space:]]id) [0-9A-Za-z+/]{8,}([;: ]|$)/\1 QID\2/' \
 	    -e 's/(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [ 0-9]?[0-9] [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} ([-+][0-9]{4}( \([A-Z]+\))?|GMT|UT)/DATE/'
 }
 
 # e2e_headers FILE - its header block (up to the empty line), normalised
 e2e_headers() {
 	sed -e '/^$/,$d' "$1" | e2e_norm
+}
+
+# e2e_qid FILE [TEXT] - the queue id in the first Received header this
+#	instance's Postfix wrote ("by $E2E_HOST (Postfix" TEXT ... " id QID"),
+#	that of the queue file the milter saw: TEXT ") with ESMTPS" picks
+#	smtpd's, ")" pickup's or local(8)'s forward
+e2e_qid() {
+	sed -e '/^$/,$d' "$1" | awk -v by="by $E2E_HOST (Postfix${2:-}" '
+	    function take() {
+		if (!done && h ~ /^Received:/ && index(h, by) &&
+		    match(h, / id [0-9A-Za-z]+/)) {
+			print substr(h, RSTART + 4, RLENGTH - 4)
+			done = 1
+		}
+	    }
+	    /^[ \t]/ { sub(/^[ \t]+/, " "); h = h $0; next }
+	    { take(); h = $0 }
+	    END { take() }'
+}
+
+# e2e_milter_line QID - the milter's per-message line(s) for QID
+#	(LogLevel 2), from "QID:" on
+e2e_milter_line() {
+	sed -n "s/^.*[[:space:]]\\($1: .*changed=.*\\)$/\\1/p" "$W/milter.log"
 }
 
 # ok / fail - TAP-like case results

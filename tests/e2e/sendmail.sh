@@ -265,9 +265,6 @@ sink_headers() {
 		{ skip = 0; print }' | e2e_norm
 }
 
-TLS13="X-TLS-Info: $E2E_HOST; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384;
-	bits=256; pfs=yes; client-cert=none"
-
 # --- 1. authenticated submission over STARTTLS (MSA port)
 c1() {
 	local name f
@@ -282,7 +279,7 @@ c1() {
 	cat >"$W/exp.1" <<EOF
 Received: by $E2E_HOST ($SM_VERSION/$SM_VERSION) with ESMTPSA id QID
 	for <bob@remote.example>; DATE
-$TLS13
+$(e2e_tls13)
 Received: by [redacted] with esmtp (Exim 4.96)
 	id 1t9XyZ-000123-AB
 	for bob@remote.example; DATE
@@ -325,7 +322,7 @@ Received: from out.sender.example (localhost [127.0.0.1])
 	by $E2E_HOST ($SM_VERSION/$SM_VERSION) with ESMTPS id QID
 	(version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=NO)
 	for <dave@e2e.test>; DATE
-$TLS13
+$(e2e_tls13)
 EOF
 		e2e_headers "$W/in.eml" | grep -v '^X-TLS-Info:'
 	} >"$W/exp.2"
