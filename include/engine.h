@@ -86,7 +86,8 @@
 /*	NULL, is inserted above original header 0 (milter insert index 1:
 /*	just below the MTA's own Received). With
 /*	params->trusted_reinjection, existing copies are kept and nothing is
-/*	inserted.
+/*	inserted. In forwarded mail existing copies are kept: they record
+/*	the hop that brought the message in.
 /*
 /*	engine_result_free() releases the edits and notes.
 /* DIAGNOSTICS

@@ -150,8 +150,14 @@ engine_is_forged_tls(
 	const struct engine_params *p = st->p;
 	char id[512];
 
+	/*
+	 * Forwarded mail is left alone: our copy in it is the record of the
+	 * hop that brought it in. (A user who makes a message look forwarded
+	 * keeps a copy of their own making; for an SMTP session ours is
+	 * inserted above it all the same.)
+	 */
 	if (p->tls_header_name == NULL || p->authserv_id == NULL ||
-	    p->trusted_reinjection)
+	    p->trusted_reinjection || st->ev.facts.forwarded)
 		return (0);
 	if (strcasecmp(h->name, p->tls_header_name) != 0)
 		return (0);

@@ -4,4 +4,5 @@
 pmrulesdir = $(pmconfdir)
 dist_pmrules_DATA = \
 	rules/default.rules \
-	rules/postfix-own-received.pcre
+	rules/postfix-own-received.pcre \
+	rules/postfix-pickup-received.pcre

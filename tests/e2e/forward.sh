@@ -80,12 +80,13 @@
 #	  expected X-Sieve is read from the installed libdovecot-sieve.so.
 #
 #	With the rules of version 0.1 (every rule "when authenticated or
-#	local") cases 1 and 3b fail: the milter scrubs the forwards.
-#	Besides the rules two more things change them today: the milter
-#	deletes our own inbound TLS header as forged (it carries our
-#	authserv-id), and cleanup_submit's header_checks
-#	(rules/postfix-own-received.pcre, used for pickup too) rewrite every
-#	Postfix Received with a from clause, third parties' included.
+#	local") cases 1 and 3b fail: the milter scrubs the forwards. Two
+#	more things changed them then, and are the reason for two decisions
+#	this test holds: the milter deleted our own inbound TLS header as
+#	forged (it carries our authserv-id; forwarded mail now keeps it),
+#	and pickup shared cleanup_submit, whose header_checks rewrite every
+#	Postfix Received with a from clause, third parties' included (pickup
+#	now has cleanup_pickup, whose table only drops "from userid N").
 #
 #	Exit 77 when not root, PM_E2E=0, or postfix, postfix-pcre, dovecot,
 #	dovecot-lmtpd, dovecot-sieve, swaks or openssl are missing; 99 when

@@ -485,8 +485,9 @@ e2e_postfix_config() {
 	c=$W/etc
 	mkdir -p "$c" "$W/spool" "$W/data" "$W/mail"
 	chown nobody:nogroup "$W/mail"
-	cp "$PM_RULES_DIR/postfix-own-received.pcre" "$c/" 2>/dev/null ||
-	    : >"$c/postfix-own-received.pcre"
+	for f in postfix-own-received.pcre postfix-pickup-received.pcre; do
+		cp "$PM_RULES_DIR/$f" "$c/" 2>/dev/null || : >"$c/$f"
+	done
 	# One maildir per local part (virtual(8) takes no $1 substitution).
 	for b in ${E2E_BOXES:-box}; do
 		printf '/^%s@/\t%s/\n' "$b" "$b"
@@ -563,6 +564,7 @@ EOF
 		    sed "1s/^submission  *inet/127.0.0.1:$P_SUB inet/"
 		e2e_service_block pickup "$snip"
 		e2e_service_block cleanup_submit "$snip" | e2e_snippet_subst
+		e2e_service_block cleanup_pickup "$snip" | e2e_snippet_subst
 		printf '%s\n' "${E2E_MASTER_EXTRA:-}"
 	} >>"$c/master.cf"
 	# The chrooted daemons resolve names from files of the test's own,
