@@ -50,6 +50,19 @@
 /*	.internal, .intranet, .intern, .corp, .private, .localdomain,
 /*	.localnet, .fritz.box) and Windows' default machine names
 /*	(DESKTOP-XXXXXXX, LAPTOP-XXXXXXX, WIN-XXXXXXXXXXX).
+/* .IP dynamic-host
+/*	a host name that looks like an access provider's name for a client
+/*	line: it embeds an IPv4 address (dsl-203-0-113-45.example.net,
+/*	45.113.0.203.example.net), a hex one (p4fd2c3a1.dip0.example.net,
+/*	ip5b5b0102.example.net), or a label such as dyn, dynamic, dsl,
+/*	dhcp, pool, ppp, dialup, dip, cable, cust, customer, broadband,
+/*	ftth, res, client (alone or followed by digits).
+/* .IP account
+/*	the login or user id after "Authenticated sender:", "authenticated
+/*	user:", "authenticated as", "authenticated_id:" (cPanel),
+/*	"smtp.auth=", "sasl_username=", "auth=", "from userid", "invoked
+/*	by uid" (qmail, nullmailer), and the user of Sendmail's "(from
+/*	user@localhost)".
 /* .IP product
 /*	a product and version token ("Thunderbird/115.3.1", "Exim 4.96"):
 /*	reported by the audit; a client fingerprint.
@@ -89,7 +102,9 @@
 #define DETECT_LOCAL_HOST 0x20u
 #define DETECT_PRIVATE_HOST 0x40u
 #define DETECT_PRODUCT 0x80u
-#define DETECT_ALL 0xffu
+#define DETECT_DYNAMIC_HOST 0x100u
+#define DETECT_ACCOUNT 0x200u
+#define DETECT_ALL 0x3ffu
 
 struct detect_input {
 	int family; /* AF_INET, AF_INET6, 0: no client address */

@@ -12,8 +12,9 @@
 /*	tries, at each byte, only the needles that start with it (a 64-bit
 /*	mask per first byte). The other kinds are small hand-written
 /*	scanners: address literals (scan_addresses), the by-host of a local
-/*	hop (scan_local_host), private host names (scan_private) and
-/*	product tokens (scan_products). A hit enclosed in "[...]" (with or
+/*	hop (scan_local_host), private and dynamic host names
+/*	(scan_names), account names (scan_accounts) and product tokens
+/*	(scan_products). A hit enclosed in "[...]" (with or
 /*	without "IPv6:") grows to the brackets, so "[192.0.2.1]" and
 /*	"192.0.2.1" both become one replacement. Hits are then sorted and
 /*	overlapping ones merged (merge_hits()).
@@ -65,6 +66,8 @@ static const struct {
     {"local-host", DETECT_LOCAL_HOST},
     {"private-host", DETECT_PRIVATE_HOST},
     {"product", DETECT_PRODUCT},
+    {"dynamic-host", DETECT_DYNAMIC_HOST},
+    {"account", DETECT_ACCOUNT},
 };
 
 /* Zones whose names only a private network resolves. */
@@ -721,10 +724,102 @@ private_name(const char *s, size_t n)
 	return (0);
 }
 
-/* scan_private - host names only a private network knows */
+/* embeds_ipv4 - s[0..n) holds four numbers up to 255 joined by one '-'
+ * or '.' (as access providers write a client's address into its name) */
 static int
-scan_private(const struct detect_set *ds, const char *v, size_t len,
-    struct detect_hits *h)
+embeds_ipv4(const char *s, size_t n)
+{
+	size_t i, j, d, part;
+	unsigned val;
+	int sep;
+
+	for (i = 0; i < n; i++) {
+		if (!IS_DIGIT((unsigned char)s[i]) ||
+		    (i > 0 && IS_DIGIT((unsigned char)s[i - 1])))
+			continue;
+		for (j = i, part = 0, sep = 0;; part++) {
+			for (d = j, val = 0; j < n &&
+			     IS_DIGIT((unsigned char)s[j]) && j - d < 4;
+			     j++)
+				val = val * 10 + (unsigned)(s[j] - '0');
+			if (j == d || j - d > 3 || val > 255)
+				break;
+			if (part == 3) {
+				if (j >= n || !IS_DIGIT((unsigned char)s[j]))
+					return (1);
+				break;
+			}
+			if (j >= n || (s[j] != '-' && s[j] != '.') ||
+			    (sep != 0 && s[j] != sep))
+				break;
+			sep = s[j++];
+		}
+	}
+	return (0);
+}
+
+/* dynamic_label - one label of a name says "an access line" */
+static int
+dynamic_label(const char *l, size_t n)
+{
+	static const char *const words[] = {"dyn", "dynamic", "dsl", "adsl",
+	    "vdsl", "xdsl", "dhcp", "pool", "ppp", "pppoe", "dialup", "dial",
+	    "dip", "cable", "catv", "cust", "customer", "broadband", "fttx",
+	    "ftth", "fttc", "res", "residential", "client", "clients", "hsd"};
+	size_t k, i, z;
+
+	/* A hex address: p4fd2c3a1, ip5b5b0102 (up to 3 letters first). */
+	for (z = 0; z < n && z < 3 && IS_ALPHA((unsigned char)l[z]) &&
+	     !IS_HEX((unsigned char)l[z]);
+	     z++)
+		;
+	if (n - z == 8) {
+		for (i = z; i < n && IS_HEX((unsigned char)l[i]); i++)
+			;
+		if (i == n)
+			return (1);
+	}
+	/* A keyword, alone or with digits after it: dyn, dip0, pool-12. */
+	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+		z = strlen(words[k]);
+		if (n < z || strncasecmp(l, words[k], z) != 0)
+			continue;
+		for (i = z; i < n && IS_DIGIT((unsigned char)l[i]); i++)
+			;
+		if (i == n)
+			return (1);
+	}
+	return (0);
+}
+
+/* dynamic_name - s[0..n) looks like a provider's name for a client line */
+static int
+dynamic_name(const char *s, size_t n)
+{
+	size_t i, b, digits = 0, dots = 0, numeric = 0;
+
+	for (i = 0; i < n; i++) {
+		digits += IS_DIGIT((unsigned char)s[i]) != 0;
+		dots += s[i] == '.';
+		numeric += IS_DIGIT((unsigned char)s[i]) || s[i] == '.';
+	}
+	if (dots == 0 || digits == 0 || numeric == n)
+		return (0);
+	if (embeds_ipv4(s, n))
+		return (1);
+	for (b = 0, i = 0; i <= n; i++)
+		if (i == n || s[i] == '.' || s[i] == '-') {
+			if (dynamic_label(s + b, i - b))
+				return (1);
+			b = i + 1;
+		}
+	return (0);
+}
+
+/* scan_names - host names in private zones, or like a client line's */
+static int
+scan_names(const struct detect_set *ds, unsigned kinds, const char *v,
+    size_t len, struct detect_hits *h)
 {
 	size_t i = 0, e;
 
@@ -738,10 +833,78 @@ scan_private(const struct detect_set *ds, const char *v, size_t len,
 			;
 		while (e > i && v[e - 1] == '.')
 			e--;
-		if (private_name(v + i, e - i) && !own_name(ds, v + i, e - i) &&
-		    hit_add(h, i, e - i, DETECT_PRIVATE_HOST) < 0)
+		if (own_name(ds, v + i, e - i)) {
+			i = e + 1;
+			continue;
+		}
+		if ((kinds & DETECT_PRIVATE_HOST) &&
+		    private_name(v + i, e - i)) {
+			if (hit_add(h, i, e - i, DETECT_PRIVATE_HOST) < 0)
+				return (-1);
+		} else if ((kinds & DETECT_DYNAMIC_HOST) &&
+		    dynamic_name(v + i, e - i) &&
+		    hit_add(h, i, e - i, DETECT_DYNAMIC_HOST) < 0)
 			return (-1);
 		i = e + 1;
+	}
+	return (0);
+}
+
+/* account_end - the end of the account token at s */
+static size_t
+account_end(const char *v, size_t len, size_t s, int digits)
+{
+	size_t e;
+
+	for (e = s; e < len && !IS_SPACE((unsigned char)v[e]) && v[e] != ')' &&
+	     v[e] != ';' && v[e] != ',' && v[e] != '>';
+	     e++)
+		if (digits && !IS_DIGIT((unsigned char)v[e]))
+			break;
+	return (e);
+}
+
+/* scan_accounts - the login or user id in the forms MTAs and panels write */
+static int
+scan_accounts(const char *v, size_t len, struct detect_hits *h)
+{
+	static const struct {
+		const char *mark;
+		int digits; /* a number follows */
+	} marks[] = {{"authenticated sender:", 0}, {"authenticated user:", 0},
+	    {"authenticated as ", 0}, {"authenticated_id:", 0},
+	    {"smtp.auth=", 0}, {"sasl_username=", 0}, {"auth=", 0},
+	    {"from userid ", 1}, {"invoked by uid ", 1}, {"(from ", 0}};
+	size_t i, k, z, s, e;
+	const char *at;
+
+	for (i = 0; i < len; i++) {
+		int c = LC(v[i]);
+
+		if (c != 'a' && c != 's' && c != 'f' && c != 'i' && c != '(')
+			continue;
+		for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
+			z = strlen(marks[k].mark);
+			if (i + z > len ||
+			    strncasecmp(v + i, marks[k].mark, z) != 0 ||
+			    (i > 0 && IS_ALNUM((unsigned char)v[i - 1])))
+				continue;
+			for (s = i + z;
+			     s < len && (v[s] == ' ' || v[s] == '\t'); s++)
+				;
+			e = account_end(v, len, s, marks[k].digits);
+			/* Sendmail's MSP: "(from user@localhost)": the user. */
+			if (marks[k].mark[0] == '(') {
+				at = memchr(v + s, '@', e - s);
+				if (at == NULL || (size_t)(v + e - at) != 10 ||
+				    strncasecmp(at, "@localhost", 10) != 0)
+					break;
+				e = (size_t)(at - v);
+			}
+			if (e > s && hit_add(h, s, e - s, DETECT_ACCOUNT) < 0)
+				return (-1);
+			break;
+		}
 	}
 	return (0);
 }
@@ -855,8 +1018,9 @@ detect_scan(const struct detect_set *ds, unsigned kinds, const char *name,
 	    ((kinds & DETECT_LOCAL_HOST) && name != NULL &&
 	        strcasecmp(name, "Received") == 0 &&
 	        scan_local_host(ds, v, len, h) < 0) ||
-	    ((kinds & DETECT_PRIVATE_HOST) &&
-	        scan_private(ds, v, len, h) < 0) ||
+	    ((kinds & (DETECT_PRIVATE_HOST | DETECT_DYNAMIC_HOST)) &&
+	        scan_names(ds, kinds, v, len, h) < 0) ||
+	    ((kinds & DETECT_ACCOUNT) && scan_accounts(v, len, h) < 0) ||
 	    ((kinds & DETECT_PRODUCT) && scan_products(v, len, h) < 0)) {
 		h->n = 0;
 		return (-1);

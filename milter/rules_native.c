@@ -718,7 +718,7 @@ rules_find_element(
 
 	if (bits == 0) {
 		rules_perr(lx->p, PM_ERROR, lx->line, col,
-		    "unknown kind \"%.*s\" after \"find\" (expected session, client-address, client-name, helo, login, address, local-host, private-host or product)",
+		    "unknown kind \"%.*s\" after \"find\" (expected session, client-address, client-name, helo, login, address, local-host, private-host, dynamic-host, account or product)",
 		    (int)(len > 60 ? 60 : len), w);
 		return (-1);
 	}

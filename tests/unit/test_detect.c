@@ -291,6 +291,57 @@ START_TEST(private_names_and_windows_defaults)
 }
 END_TEST
 
+START_TEST(dynamic_names_of_client_lines)
+{
+	struct detect_set ds;
+
+	prep(&ds, NULL, NULL, NULL, NULL);
+	ck_assert_str_eq(mark(&ds, DETECT_DYNAMIC_HOST, "X-Test",
+	                     "dsl-203-0-113-45.example.net "
+	                     "p4fd2c3a1.dip0.t-ipconnect.example "
+	                     "ip5b5b0102.dynamic.kabel.example "
+	                     "45.113.0.203.static.example pool-12.example.net"),
+	    "<dsl-203-0-113-45.example.net> "
+	    "<p4fd2c3a1.dip0.t-ipconnect.example> "
+	    "<ip5b5b0102.dynamic.kabel.example> "
+	    "<45.113.0.203.static.example> <pool-12.example.net>");
+	ck_assert_str_eq(mark(&ds, DETECT_DYNAMIC_HOST, "X-Test",
+	                     "mail.example.org mx2.example.net 192.0.2.1 "
+	                     "dynamics.example.com res.example.com 8.17.1.9 "
+	                     "v1-2-3-4.example"),
+	    "mail.example.org mx2.example.net 192.0.2.1 dynamics.example.com "
+	    "res.example.com 8.17.1.9 <v1-2-3-4.example>");
+	detect_free(&ds);
+}
+END_TEST
+
+START_TEST(accounts_in_the_forms_mtas_write)
+{
+	struct detect_set ds;
+
+	prep(&ds, NULL, NULL, NULL, NULL);
+	ck_assert_str_eq(
+	    mark(&ds, DETECT_ACCOUNT, "Received",
+	        "(Authenticated sender: anna@example.org) by mx "
+	        "(Postfix, from userid 1001) (qmail 4711 invoked by "
+	        "uid 1000) (from olaf@localhost)"),
+	    "(Authenticated sender: <anna@example.org>) by mx "
+	    "(Postfix, from userid <1001>) (qmail 4711 invoked by uid <1000>) "
+	    "(from <olaf>@localhost)");
+	ck_assert_str_eq(mark(&ds, DETECT_ACCOUNT, "X-Get-Message-Sender-Via",
+	                     "srv1.example.com: authenticated_id: anna/from_h"),
+	    "srv1.example.com: authenticated_id: <anna/from_h>");
+	ck_assert_str_eq(mark(&ds, DETECT_ACCOUNT, "Authentication-Results",
+	                     "mx.example.org; smtp.auth=anna; dkim=pass"),
+	    "mx.example.org; smtp.auth=<anna>; dkim=pass");
+	ck_assert_str_eq(
+	    mark(&ds, DETECT_ACCOUNT, "X-Test",
+	        "(from bob@example.net) preauth=x invoked by alias"),
+	    "(from bob@example.net) preauth=x invoked by alias");
+	detect_free(&ds);
+}
+END_TEST
+
 START_TEST(product_and_version_tokens)
 {
 	struct detect_set ds;
@@ -389,6 +440,8 @@ detect_suite(void)
 	tcase_add_test(tc, address_literals_but_not_versions_cidrs_or_times);
 	tcase_add_test(tc, local_host_of_hops_on_the_senders_machine);
 	tcase_add_test(tc, private_names_and_windows_defaults);
+	tcase_add_test(tc, dynamic_names_of_client_lines);
+	tcase_add_test(tc, accounts_in_the_forms_mtas_write);
 	tcase_add_test(tc, product_and_version_tokens);
 	tcase_add_test(tc, overlapping_hits_merge);
 	tcase_add_test(tc, kind_names_round_trip);

@@ -1393,7 +1393,8 @@ START_TEST(native_errors)
 	    {"redact * find session, adress\n",
 	        "t.rules:1: unknown kind \"adress\" after \"find\" (expected "
 	        "session, client-address, client-name, helo, login, address, "
-	        "local-host, private-host or product) (column 24)"},
+	        "local-host, private-host, dynamic-host, account or product) "
+	        "(column 24)"},
 	    {"redact * find\n",
 	        "t.rules:1: expected what to find after \"find\" (e.g. find "
 	        "session, address) but found the end of the line (column 14)"},
