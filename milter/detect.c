@@ -35,6 +35,7 @@
 #include <sys/socket.h>
 
 #include "detect.h"
+#include "util.h"
 
 #define DETECT_MAX_NEEDLES 64
 
@@ -392,15 +393,8 @@ detect_free(struct detect_set *ds)
 static int
 hit_add(struct detect_hits *h, size_t off, size_t len, unsigned kind)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 8;
-		struct detect_hit *v = realloc(h->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return (-1);
-		h->v = v;
-		h->cap = cap;
-	}
+	if (pm_grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v)) < 0)
+		return (-1);
 	h->v[h->n].off = off;
 	h->v[h->n].len = len;
 	h->v[h->n].kind = kind;
