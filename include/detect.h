@@ -71,8 +71,10 @@
 /*	are never found, and neither is the text "[redacted]".
 /*
 /*	detect_prepare() builds the needles of one session (every textual
-/*	form of its values, lower-cased) for detect_scan(); detect_free()
-/*	releases them. The input is copied: it need not outlive the set.
+/*	form of its values, lower-cased) for detect_scan(), in the set
+/*	itself: no allocation. The session's values are copied; the own
+/*	names and keep networks are the caller's and must outlive the set.
+/*	detect_free() empties a set (there is nothing to release).
 /*
 /*	detect_scan() appends to hits every part of v[0..len) that one of
 /*	the kinds finds, in order of position; overlapping parts are
@@ -82,14 +84,16 @@
 /*	detect_kind_parse() maps a kind's name (len bytes) to its bits;
 /*	detect_kind_name() names one bit.
 /* DIAGNOSTICS
-/*	detect_prepare() and detect_scan() return -1 when memory runs out
-/*	(the set or hits are then empty), else 0 (detect_scan: the number
-/*	of hits). detect_kind_parse() returns 0 for an unknown name.
+/*	detect_prepare() returns 0 (a value too long for a needle is not
+/*	looked for). detect_scan() returns -1 when memory runs out (hits
+/*	are then empty), else the number of hits. detect_kind_parse()
+/*	returns 0 for an unknown name.
 /*--*/
 #ifndef PM_DETECT_H
 #define PM_DETECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "net.h"
 
@@ -118,16 +122,25 @@ struct detect_input {
 	size_t nkeep;
 };
 
-struct detect_needle;
+#define DETECT_MAX_NEEDLES 32 /* a session has about 16 forms */
+#define DETECT_NEEDLE_MAX 256 /* longer names are not DNS names */
 
+/* One textual form of a session value. */
+struct detect_needle {
+	char s[DETECT_NEEDLE_MAX]; /* lower-case */
+	size_t len;
+	unsigned kind;
+	int bound; /* the boundary rule (detect.c) */
+};
+
+/* The detectors of one session: no allocation, nothing to free. */
 struct detect_set {
-	struct detect_needle *v;
+	struct detect_needle v[DETECT_MAX_NEEDLES];
 	size_t n;
-	unsigned long long
-	    first[256]; /* needles starting with a byte, any case */
-	char **own;
+	uint32_t first[256]; /* needles starting with a byte, any case */
+	const char *const *own; /* the caller's: must outlive the set */
 	size_t nown;
-	struct pm_net *keep;
+	const struct pm_net *keep; /* the caller's too */
 	size_t nkeep;
 };
 

@@ -143,8 +143,10 @@ struct rules_guard {
 /* A list of header names and prefix globs ("X-MS-Exchange-*", "*"). */
 struct rules_names {
 	char **v; /* as written */
+	size_t *len; /* strlen(v[i]), without a glob's "*" */
 	size_t n;
 	size_t cap;
+	size_t caplen;
 	int globs; /* some entry ends in "*" */
 };
 

@@ -37,7 +37,6 @@
 #include "detect.h"
 #include "util.h"
 
-#define DETECT_MAX_NEEDLES 64
 
 enum detect_bound {
 	BOUND_NUM, /* a number: not inside a longer dotted/dashed number */
@@ -47,12 +46,6 @@ enum detect_bound {
 	BOUND_LOGIN, /* a login or local part: a whole word */
 };
 
-struct detect_needle {
-	char *s; /* lower-case */
-	size_t len;
-	unsigned kind;
-	enum detect_bound bound;
-};
 
 static const struct {
 	const char *name;
@@ -172,14 +165,14 @@ own_name(const struct detect_set *ds, const char *s, size_t n)
 	    (n == 21 && strncasecmp(s, "localhost.localdomain", 21) == 0))
 		return (1);
 	for (i = 0; i < ds->nown; i++)
-		if (strlen(ds->own[i]) == n &&
+		if (ds->own[i] != NULL && strlen(ds->own[i]) == n &&
 		    strncasecmp(ds->own[i], s, n) == 0)
 			return (1);
 	return (0);
 }
 
 /* add_needle - one textual form; a repeated form adds its kind */
-static int
+static void
 add_needle(struct detect_set *ds, const char *s, unsigned kind,
     enum detect_bound bound)
 {
@@ -187,48 +180,85 @@ add_needle(struct detect_set *ds, const char *s, unsigned kind,
 	struct detect_needle *nd;
 	unsigned char c;
 
-	if (n == 0)
-		return (0);
+	if (n == 0 || n >= DETECT_NEEDLE_MAX)
+		return;
 	for (i = 0; i < ds->n; i++)
-		if (ds->v[i].len == n && ds->v[i].bound == bound &&
+		if (ds->v[i].len == n && ds->v[i].bound == (int)bound &&
 		    strncasecmp(ds->v[i].s, s, n) == 0) {
 			ds->v[i].kind |= kind;
-			return (0);
+			return;
 		}
 	if (ds->n == DETECT_MAX_NEEDLES)
-		return (0); /* cannot happen: a session has about 15 */
+		pm_panic("detect: more than %d forms of one session's values",
+		    DETECT_MAX_NEEDLES);
 	nd = &ds->v[ds->n];
-	if ((nd->s = strdup(s)) == NULL)
-		return (-1);
 	for (i = 0; i < n; i++)
-		nd->s[i] = (char)LC(nd->s[i]);
+		nd->s[i] = (char)LC(s[i]);
+	nd->s[n] = 0;
 	nd->len = n;
 	nd->kind = kind;
-	nd->bound = bound;
+	nd->bound = (int)bound;
 	c = (unsigned char)nd->s[0];
-	ds->first[c] |= 1ULL << ds->n;
+	ds->first[c] |= 1u << ds->n;
 	if (IS_ALPHA(c))
-		ds->first[c - 32] |= 1ULL << ds->n;
+		ds->first[c - 32] |= 1u << ds->n;
 	ds->n++;
-	return (0);
+}
+
+/* put_num - one byte of an address in decimal, zero-padded or not */
+static size_t
+put_num(char *o, unsigned v, int pad)
+{
+	size_t n = 0;
+
+	if (pad || v >= 100)
+		o[n++] = (char)('0' + v / 100);
+	if (pad || v >= 10)
+		o[n++] = (char)('0' + v / 10 % 10);
+	o[n++] = (char)('0' + v % 10);
+	return (n);
 }
 
 /* put_ipv4 - a, b, c, d joined by sep (none when 0), zero-padded or not */
 static void
-put_ipv4(char *buf, size_t len, const unsigned char *q, int sep, int pad)
+put_ipv4(char *buf, const unsigned char *q, int sep, int pad)
 {
 	size_t i, o = 0;
 
 	for (i = 0; i < 4; i++) {
-		if (i > 0 && sep != 0 && o + 1 < len)
+		if (i > 0 && sep != 0)
 			buf[o++] = (char)sep;
-		o += (size_t)snprintf(
-		    buf + o, len - o, pad ? "%03u" : "%u", q[i]);
+		o += put_num(buf + o, q[i], pad);
 	}
+	buf[o] = 0;
+}
+
+/* put_hex - len bytes in lower-case hex; colon-separated 16-bit groups of
+ * an IPv6 address when v6, zero-padded or not */
+static void
+put_hex(char *buf, const unsigned char *a, size_t len, int v6, int pad)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+	unsigned g;
+	int k, started;
+
+	for (i = 0; i < len; i += v6 ? 2 : 1) {
+		if (v6 && i > 0)
+			buf[o++] = ':';
+		g = v6 ? (unsigned)(a[i] << 8 | a[i + 1]) : a[i];
+		for (k = v6 ? 12 : 4, started = pad; k >= 0; k -= 4) {
+			if (started || (g >> k) != 0 || k == 0) {
+				buf[o++] = hex[(g >> k) & 15];
+				started = 1;
+			}
+		}
+	}
+	buf[o] = 0;
 }
 
 /* add_ipv4 - the forms an IPv4 address takes in text and PTR names */
-static int
+static void
 add_ipv4(struct detect_set *ds, const unsigned char *a)
 {
 	static const struct {
@@ -239,41 +269,32 @@ add_ipv4(struct detect_set *ds, const unsigned char *a)
 	size_t i;
 
 	for (i = 0; i < sizeof(form) / sizeof(form[0]); i++) {
-		put_ipv4(buf, sizeof(buf), a, form[i].sep, form[i].pad);
-		if (add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_NUM) < 0)
-			return (-1);
+		put_ipv4(buf, a, form[i].sep, form[i].pad);
+		add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_NUM);
 		/* Reversed, as in-addr.arpa and many PTR names write it. */
-		put_ipv4(buf, sizeof(buf), rev, form[i].sep, form[i].pad);
-		if (add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_NUM) < 0)
-			return (-1);
+		put_ipv4(buf, rev, form[i].sep, form[i].pad);
+		add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_NUM);
 	}
-	snprintf(buf, sizeof(buf), "%02x%02x%02x%02x", a[0], a[1], a[2], a[3]);
-	return (add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_HEX));
+	put_hex(buf, a, 4, 0, 1);
+	add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_HEX);
 }
 
 /* add_ipv6 - compressed, expanded and unpadded forms */
-static int
+static void
 add_ipv6(struct detect_set *ds, const unsigned char *a)
 {
 	char buf[64];
-	size_t i, o;
 
-	if (inet_ntop(AF_INET6, a, buf, sizeof(buf)) != NULL &&
-	    add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_V6) < 0)
-		return (-1);
-	for (o = 0, i = 0; i < 16; i += 2)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%02x%02x",
-		    i ? ":" : "", a[i], a[i + 1]);
-	if (add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_V6) < 0)
-		return (-1);
-	for (o = 0, i = 0; i < 16; i += 2)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%x",
-		    i ? ":" : "", (unsigned)(a[i] << 8 | a[i + 1]));
-	return (add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_V6));
+	if (inet_ntop(AF_INET6, a, buf, sizeof(buf)) != NULL)
+		add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_V6);
+	put_hex(buf, a, 16, 1, 1);
+	add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_V6);
+	put_hex(buf, a, 16, 1, 0);
+	add_needle(ds, buf, DETECT_CLIENT_ADDRESS, BOUND_V6);
 }
 
 /* add_client_address - the client's address, unless loopback or unknown */
-static int
+static void
 add_client_address(struct detect_set *ds, int family, const unsigned char *a)
 {
 	static const unsigned char v4mapped[12] = {
@@ -283,18 +304,17 @@ add_client_address(struct detect_set *ds, int family, const unsigned char *a)
 	static const unsigned char any6[16];
 
 	if (a == NULL)
-		return (0);
+		return;
 	if (family == AF_INET6 && memcmp(a, v4mapped, 12) == 0) {
 		family = AF_INET;
 		a += 12;
 	}
 	if (family == AF_INET && a[0] != 127 &&
 	    (a[0] | a[1] | a[2] | a[3]) != 0)
-		return (add_ipv4(ds, a));
-	if (family == AF_INET6 && memcmp(a, loop6, 16) != 0 &&
+		add_ipv4(ds, a);
+	else if (family == AF_INET6 && memcmp(a, loop6, 16) != 0 &&
 	    memcmp(a, any6, 16) != 0)
-		return (add_ipv6(ds, a));
-	return (0);
+		add_ipv6(ds, a);
 }
 
 /* usable_name - a host name worth finding (not an address, not ours) */
@@ -312,81 +332,49 @@ usable_name(const struct detect_set *ds, const char *s)
 }
 
 /* add_login - the login, and the local part of an address login */
-static int
+static void
 add_login(struct detect_set *ds, const char *login)
 {
 	const char *at;
-	char buf[256];
+	char buf[DETECT_NEEDLE_MAX];
 
 	if (login == NULL || *login == 0)
-		return (0);
-	if (add_needle(ds, login, DETECT_LOGIN, BOUND_LOGIN) < 0)
-		return (-1);
+		return;
+	add_needle(ds, login, DETECT_LOGIN, BOUND_LOGIN);
 	if ((at = strchr(login, '@')) != NULL && at - login >= 3 &&
 	    (size_t)(at - login) < sizeof(buf)) {
 		memcpy(buf, login, (size_t)(at - login));
 		buf[at - login] = 0;
-		return (add_needle(ds, buf, DETECT_LOGIN, BOUND_LOGIN));
+		add_needle(ds, buf, DETECT_LOGIN, BOUND_LOGIN);
 	}
-	return (0);
 }
 
 /* detect_prepare - the needles of one session */
 int
 detect_prepare(struct detect_set *ds, const struct detect_input *in)
 {
-	size_t i;
-
-	memset(ds, 0, sizeof(*ds));
-	if ((ds->v = calloc(DETECT_MAX_NEEDLES, sizeof(*ds->v))) == NULL)
-		goto nomem;
-	if (in->nown > 0) {
-		if ((ds->own = calloc(in->nown, sizeof(*ds->own))) == NULL)
-			goto nomem;
-		for (i = 0; i < in->nown; i++) {
-			if (in->own[i] == NULL || *in->own[i] == 0)
-				continue;
-			if ((ds->own[ds->nown] = strdup(in->own[i])) == NULL)
-				goto nomem;
-			ds->nown++;
-		}
-	}
-	if (in->nkeep > 0) {
-		if ((ds->keep = calloc(in->nkeep, sizeof(*ds->keep))) == NULL)
-			goto nomem;
-		memcpy(ds->keep, in->keep, in->nkeep * sizeof(*ds->keep));
-		ds->nkeep = in->nkeep;
-	}
-	if (add_client_address(ds, in->family, in->addr) < 0)
-		goto nomem;
-	if (usable_name(ds, in->client_name) &&
-	    add_needle(ds, in->client_name, DETECT_CLIENT_NAME, BOUND_NAME) < 0)
-		goto nomem;
-	if (usable_name(ds, in->helo) &&
-	    add_needle(ds, in->helo, DETECT_HELO, BOUND_NAME) < 0)
-		goto nomem;
-	if (add_login(ds, in->login) < 0)
-		goto nomem;
+	ds->n = 0;
+	memset(ds->first, 0, sizeof(ds->first));
+	ds->own = in->own;
+	ds->nown = in->nown;
+	ds->keep = in->keep;
+	ds->nkeep = in->nkeep;
+	add_client_address(ds, in->family, in->addr);
+	if (usable_name(ds, in->client_name))
+		add_needle(ds, in->client_name, DETECT_CLIENT_NAME, BOUND_NAME);
+	if (usable_name(ds, in->helo))
+		add_needle(ds, in->helo, DETECT_HELO, BOUND_NAME);
+	add_login(ds, in->login);
 	return (0);
-nomem:
-	detect_free(ds);
-	return (-1);
 }
 
-/* detect_free - release a set; it may be prepared again */
+/* detect_free - empty a set */
 void
 detect_free(struct detect_set *ds)
 {
-	size_t i;
-
-	for (i = 0; i < ds->n; i++)
-		free(ds->v[i].s);
-	free(ds->v);
-	for (i = 0; i < ds->nown; i++)
-		free(ds->own[i]);
-	free(ds->own);
-	free(ds->keep);
-	memset(ds, 0, sizeof(*ds));
+	ds->n = 0;
+	ds->nown = 0;
+	ds->nkeep = 0;
 }
 
 /* hit_add - append one hit */
@@ -410,11 +398,10 @@ scan_needles(const struct detect_set *ds, unsigned kinds, const char *v,
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		unsigned long long m = ds->first[(unsigned char)v[i]];
+		uint32_t m = ds->first[(unsigned char)v[i]];
 
 		while (m != 0) {
-			const struct detect_needle *nd =
-			    &ds->v[__builtin_ctzll(m)];
+			const struct detect_needle *nd = &ds->v[__builtin_ctz(m)];
 			size_t j;
 
 			m &= m - 1;

@@ -33,7 +33,8 @@ struct engine_state {
 	size_t notes_cap;
 	struct dkim_signed dkim;
 	pcre2_match_data *md;
-	struct detect_set detect; /* prepared when the rules "find" */
+	struct detect_set *detect; /* engine_run()'s, prepared when rules find */
+	const char *own[2]; /* this server's names, for detect */
 	struct rules_eval ev; /* what rules are evaluated against */
 	struct pm_error *err;
 };
@@ -749,6 +750,16 @@ engine_forwarded(const struct engine_header *hdrs, size_t nheaders)
 	size_t i, k;
 
 	for (i = 0; i < nheaders; i++) {
+		/* Most names start with none of their letters: skip those. */
+		switch (hdrs[i].name[0] | 0x20) {
+		case 'a':
+		case 'd':
+		case 'r':
+		case 'x':
+			break;
+		default:
+			continue;
+		}
 		for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
 			if (strcasecmp(hdrs[i].name, marks[k]) == 0)
 				return (1);
@@ -770,7 +781,6 @@ engine_prepare_detect(struct engine_state *st)
 	const struct engine_params *p = st->p;
 	const struct pm_session *s = p->session;
 	struct detect_input in;
-	const char *own[2];
 
 	memset(&in, 0, sizeof(in));
 	if (s != NULL) {
@@ -780,13 +790,13 @@ engine_prepare_detect(struct engine_state *st)
 		in.helo = s->helo;
 		in.login = s->auth_authen;
 	}
-	own[in.nown++] = p->authserv_id;
-	own[in.nown++] = p->own_host;
-	in.own = own;
+	st->own[in.nown++] = p->authserv_id;
+	st->own[in.nown++] = p->own_host;
+	in.own = st->own;
 	in.nkeep = rules_keep_networks(p->rules, &in.keep);
-	if (detect_prepare(&st->detect, &in) < 0)
+	if (detect_prepare(st->detect, &in) < 0)
 		return (engine_nomem(st));
-	st->ev.detect = &st->detect;
+	st->ev.detect = st->detect;
 	return (0);
 }
 
@@ -796,11 +806,13 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
     size_t nheaders, struct engine_result *res, struct pm_error *err)
 {
 	struct engine_state st;
+	struct detect_set detect; /* not zeroed: detect_prepare() sets it up */
 	size_t i;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	memset(&st, 0, sizeof(st));
+	st.detect = &detect;
 	st.p = params;
 	st.hdrs = hdrs;
 	st.nheaders = nheaders;
@@ -842,7 +854,8 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 out:
 	dkim_free(&st.dkim);
 	pcre2_match_data_free(st.md);
-	detect_free(&st.detect);
+	if (st.ev.detect != NULL)
+		detect_free(&detect);
 	detect_hits_free(&st.ev.hits);
 	if (rc < 0)
 		engine_result_free(res);

@@ -85,6 +85,7 @@ rules_names_free(struct rules_names *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+	free(l->len);
 }
 
 /* rules_rule_free - free what a rule owns */
@@ -635,12 +636,15 @@ static int
 rules_names_has(const struct rules_names *l, const char *name, size_t len)
 {
 	size_t i, n;
+	int c = name[0] | 0x20;
 
 	for (i = 0; i < l->n; i++) {
-		n = strlen(l->v[i]);
-		if (n > 0 && l->v[i][n - 1] == '*') {
-			if (len >= n - 1 &&
-			    strncasecmp(l->v[i], name, n - 1) == 0)
+		n = l->len[i];
+		/* The first letter decides for most names: no call. */
+		if (n > len || (n > 0 && (l->v[i][0] | 0x20) != c))
+			continue;
+		if (l->v[i][n] == '*') {
+			if (strncasecmp(l->v[i], name, n) == 0)
 				return (1);
 		} else if (n == len && strncasecmp(l->v[i], name, len) == 0)
 			return (1);

@@ -625,6 +625,7 @@ rules_nat_names_free(struct rules_names *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+	free(l->len);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -636,13 +637,17 @@ rules_names_add(
 	char *d;
 
 	if (pm_grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) < 0 ||
+	    pm_grow(&l->len, &l->caplen, l->n + 1, sizeof(*l->len)) < 0 ||
 	    (d = strndup(w, len)) == NULL) {
 		rules_enomem(lx->p, lx->line);
 		return (-1);
 	}
-	l->v[l->n++] = d;
-	if (len > 0 && w[len - 1] == '*')
+	if (len > 0 && w[len - 1] == '*') {
 		l->globs = 1;
+		len--;
+	}
+	l->len[l->n] = len;
+	l->v[l->n++] = d;
 	return (0);
 }
 
