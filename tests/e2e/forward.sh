@@ -421,8 +421,8 @@ EOF
 	e2e_expect "$name: LAN Received, User-Agent, X-Mailer scrubbed" \
 	    "$W/exp.4" "$W/got.4"
 	# The rules that did it, by their text (their lines may move).
-	rules=$(rid 'redact Received /^\s*from\s')
-	rules=$rules,$(rid 'redact Received /\s*\((?:envelope-from')
+	rules=$(rid 'redact Received /^\s*(?:from\s')
+	rules=$rules,$(rid 'redact Received /\s*\((?:version=TLS')
 	rules=$rules,$(rid 'redact Received /^(\s*by\s+)')
 	rules=$rules,$(rid 'remove User-Agent '),$(rid 'remove X-Mailer ')
 	milter_line "$name: milter log" "$got" \

@@ -11,7 +11,7 @@
 #	  (8 sessions) into a test-only submission service ("soaksrc": no
 #	  TLS/SASL, milter_macro_daemon_name=soaksrc, the cleanup_submit of
 #	  init/postfix/), each to its own numbered recipient; the milter runs
-#	  rules/default.rules with "when authenticated or local" widened to
+#	  rules/default.rules with "when submitted" widened to
 #	  "or service soaksrc", so every message is scrubbed like a
 #	  submission. The message (tests/soak/message.eml) carries a client
 #	  Received, User-Agent, X-Originating-IP and X-Forwarded-For.
@@ -82,7 +82,7 @@ postconf -c "$W/etc" -e "milter_default_action = tempfail" \
     "smtpd_client_connection_rate_limit = 0" "in_flow_delay = 0"
 
 RULES=$W/soak.rules
-sed 's/when authenticated or local\b/when authenticated or local or service soaksrc/' \
+sed 's/when submitted\b/when submitted or service soaksrc/' \
     "$top_srcdir/rules/default.rules" >"$RULES.good"
 cp "$RULES.good" "$RULES"
 printf 'remove X-Broken /unterminated\n' >"$RULES.broken"
