@@ -29,16 +29,18 @@
 /*	the HELO/EHLO name (not localhost, not an address literal, not
 /*	the client name again).
 /* .IP login
-/*	the SASL login and, when the login is an address, its local part
-/*	(three characters or more) as a whole word.
+/*	the SASL login (five characters or more when it is letters only:
+/*	"web" and "info" are words too) and, when the login is an
+/*	address, its local part (three characters or more) as a whole
+/*	word.
 /* .IP session
 /*	the four kinds above.
 /* .IP address
 /*	any IPv4 or IPv6 address literal (with an IPv6 zone id such as
 /*	"%13") outside the keep networks; never one joined to a "/" (a
-/*	version pair such as "(8.17.1.9/8.17.1.9)" or a CIDR), inside a
-/*	longer dotted or dashed number, or after "version", "release" or
-/*	"build".
+/*	version pair such as "(8.17.1.9/8.17.1.9)" or a CIDR) but the
+/*	host of a URL ("https://192.0.2.1/"), inside a longer dotted or
+/*	dashed number, or after "version", "release" or "build".
 /* .IP local-host
 /*	in a Received header, the by-host of a hop that by its form was a
 /*	submission on the sender's own machine: Sendmail's MSP

@@ -37,7 +37,6 @@
 #include "detect.h"
 #include "util.h"
 
-
 enum detect_bound {
 	BOUND_NUM, /* a number: not inside a longer dotted/dashed number */
 	BOUND_HEX, /* not inside a longer hex string */
@@ -45,7 +44,6 @@ enum detect_bound {
 	BOUND_NAME, /* a host name: not inside a longer name */
 	BOUND_LOGIN, /* a login or local part: a whole word */
 };
-
 
 static const struct {
 	const char *name;
@@ -340,7 +338,12 @@ add_login(struct detect_set *ds, const char *login)
 
 	if (login == NULL || *login == 0)
 		return;
-	add_needle(ds, login, DETECT_LOGIN, BOUND_LOGIN);
+	/* A short login of letters only ("web", "info") is a word too. */
+	if (strlen(login) >= 5 ||
+	    strspn(login,
+	        "abcdefghijklmnopqrstuvwxyz"
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(login))
+		add_needle(ds, login, DETECT_LOGIN, BOUND_LOGIN);
 	if ((at = strchr(login, '@')) != NULL && at - login >= 3 &&
 	    (size_t)(at - login) < sizeof(buf)) {
 		memcpy(buf, login, (size_t)(at - login));
@@ -401,7 +404,8 @@ scan_needles(const struct detect_set *ds, unsigned kinds, const char *v,
 		uint32_t m = ds->first[(unsigned char)v[i]];
 
 		while (m != 0) {
-			const struct detect_needle *nd = &ds->v[__builtin_ctz(m)];
+			const struct detect_needle *nd =
+			    &ds->v[__builtin_ctz(m)];
 			size_t j;
 
 			m &= m - 1;
@@ -489,7 +493,7 @@ literal_at(const struct detect_set *ds, const char *v, size_t len, size_t i,
 	unsigned char a[16];
 	char buf[64];
 	size_t j = i, n, colons = 0, hex = 0;
-	int family;
+	int family, url;
 
 	while (j < len &&
 	    (IS_HEX((unsigned char)v[j]) || v[j] == ':' || v[j] == '.')) {
@@ -518,11 +522,17 @@ literal_at(const struct detect_set *ds, const char *v, size_t len, size_t i,
 		family = AF_INET;
 		j = i + n;
 	}
-	/* Joined to a letter, a digit or a "/": a word, a version, a CIDR. */
+	/*
+	 * Joined to a letter, a digit or a "/": a word, a version, a CIDR;
+	 * but the host of a URL ("//192.0.2.1/x", "//[2001:db8::1]:443/")
+	 * is an address.
+	 */
+	url = i >= 2 && v[i - 1] == '/' && v[i - 2] == '/';
 	if (j < len &&
-	    (IS_ALNUM((unsigned char)v[j]) || v[j] == '_' || v[j] == '/'))
+	    (IS_ALNUM((unsigned char)v[j]) || v[j] == '_' ||
+	        (v[j] == '/' && !url)))
 		return (0);
-	if (i > 0 && v[i - 1] == '/')
+	if (i > 0 && v[i - 1] == '/' && !url)
 		return (0);
 	if (family == AF_INET && version_before(v, i))
 		return (0);

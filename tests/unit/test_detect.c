@@ -197,6 +197,14 @@ START_TEST(login_and_its_local_part_as_words)
 	ck_assert_str_eq(
 	    mark(&ds, DETECT_CLIENT_NAME, "X-Test", "alice"), "alice");
 	detect_free(&ds);
+	/* A short login of letters only is a word: not looked for. */
+	prep(&ds, NULL, NULL, NULL, "web");
+	ck_assert_str_eq(mark(&ds, DETECT_LOGIN, "X-E", "for web"), "for web");
+	detect_free(&ds);
+	prep(&ds, NULL, NULL, NULL, "u77");
+	ck_assert_str_eq(
+	    mark(&ds, DETECT_LOGIN, "X-E", "for u77"), "for <u77>");
+	detect_free(&ds);
 }
 END_TEST
 
@@ -221,6 +229,11 @@ START_TEST(address_literals_but_not_versions_cidrs_or_times)
 	ck_assert_str_eq(mark(&ds, DETECT_ADDRESS, "X-Test",
 	                     "client=192.0.2.1:587, 198.51.100.7."),
 	    "client=<192.0.2.1>:587, <198.51.100.7>.");
+	ck_assert_str_eq(mark(&ds, DETECT_ADDRESS, "X-Barracuda-URL",
+	                     "https://172.16.1.2:443/cgi-mod/mark.cgi "
+	                     "http://[2001:db8::7]/x a/1.2.3.4/y"),
+	    "https://<172.16.1.2>:443/cgi-mod/mark.cgi "
+	    "http://<[2001:db8::7]>/x a/1.2.3.4/y");
 	detect_free(&ds);
 }
 END_TEST
