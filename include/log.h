@@ -11,6 +11,17 @@
 /*	(LogLevel 0: errors, 1: + warnings and notices, 2 (default): + one
 /*	info line per message, 3: + debug). Nothing logged may contain a
 /*	removed header value: callers log rule ids and counts only.
+/*
+/*	pm_log_limited() logs like pm_log(), but at most one line per
+/*	secs seconds for the same struct pm_log_limit (zero-initialised,
+/*	static or long-lived); the next line that gets through says how
+/*	many were left out. For trouble a peer can cause at will (bad
+/*	packets, descriptor exhaustion), so it cannot flood the log.
+/*
+/*	pm_panic() is for a broken invariant, an impossible state (as
+/*	Postfix's msg_panic): it logs "panic: ..." at LOG_CRIT and
+/*	abort()s, so the supervisor sees a crash and restarts the child.
+/*	Recoverable trouble is logged and handled instead, never panicked.
 /*--*/
 #ifndef PM_LOG_H
 #define PM_LOG_H
@@ -22,5 +33,15 @@ void pm_log_set_level(int level);
 int pm_log_enabled(int prio);
 void pm_log(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+struct pm_log_limit {
+	long long last; /* monotonic ms of the last line, 0: none yet */
+	unsigned long skipped;
+};
+
+void pm_log_limited(struct pm_log_limit *, unsigned secs, int prio,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void pm_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
+__attribute__((noreturn));
 
 #endif
