@@ -71,10 +71,10 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "fileset.h"
 #include "rules.h"
 
 #define RULES_MAX_ERRORS 100 /* per file, then give up */
-#define RULES_MAX_FILE (64 * 1024 * 1024)
 #define RULES_MAX_REF 99 /* largest $n accepted */
 
 /* Default pattern options of pcre_table(5): each flag letter toggles. */
@@ -1994,38 +1994,17 @@ rules_finish(struct ruleset *rs, size_t errors, struct pm_diags *diags)
 static int
 rules_read_file(const char *path, struct pm_buf *buf, struct pm_diags *diags)
 {
-	char chunk[65536];
-	size_t n;
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL) {
+	/* Through fileset_read(): a restarted child replays the bytes. */
+	if (fileset_read(path, buf, NULL) == 0)
+		return (0);
+	if (errno == EFBIG)
+		pm_diag_add(diags, PM_ERROR, path, 0, 0,
+		    "rules files are larger than %d MiB together",
+		    FILESET_MAX / 1024 / 1024);
+	else
 		pm_diag_add(diags, PM_ERROR, path, 0, 0,
 		    "cannot open rules file: %s", strerror(errno));
-		return (-1);
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf->len + n > RULES_MAX_FILE) {
-			pm_diag_add(diags, PM_ERROR, path, 0, 0,
-			    "rules file is larger than %d MiB",
-			    RULES_MAX_FILE / 1024 / 1024);
-			fclose(fp);
-			return (-1);
-		}
-		if (pm_buf_append(buf, chunk, n) < 0) {
-			pm_diag_add(
-			    diags, PM_ERROR, path, 0, 0, "out of memory");
-			fclose(fp);
-			return (-1);
-		}
-	}
-	if (ferror(fp)) {
-		pm_diag_add(diags, PM_ERROR, path, 0, 0,
-		    "cannot read rules file: %s", strerror(errno));
-		fclose(fp);
-		return (-1);
-	}
-	fclose(fp);
-	return (0);
+	return (-1);
 }
 
 /* rules_load - parse files in order */

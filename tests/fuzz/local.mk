@@ -13,13 +13,14 @@
 # seconds; in a build not configured for fuzzing it makes its own (clang)
 # build first. See tests/fuzz/README for how a crash becomes a test.
 
-FUZZ_NAMES = rules engine engine_rules tls config testmsg
+FUZZ_NAMES = rules engine engine_rules tls config testmsg packet
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_SRCDIR='"$(abs_top_srcdir)"'
 FUZZ_SECONDS = 60
 
 REPLAY_PROGS = tests/fuzz/replay_rules tests/fuzz/replay_engine \
 	tests/fuzz/replay_engine_rules tests/fuzz/replay_tls \
-	tests/fuzz/replay_config tests/fuzz/replay_testmsg
+	tests/fuzz/replay_config tests/fuzz/replay_testmsg \
+	tests/fuzz/replay_packet
 check_PROGRAMS += $(REPLAY_PROGS)
 TESTS += tests/fuzz/replay
 EXTRA_DIST += tests/fuzz/replay tests/fuzz/smoke tests/fuzz/README \
@@ -55,12 +56,16 @@ tests_fuzz_replay_testmsg_SOURCES = tests/fuzz/fuzz_testmsg.c \
 	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
 tests_fuzz_replay_testmsg_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_replay_testmsg_LDADD = $(CORE_LIBS)
+tests_fuzz_replay_packet_SOURCES = tests/fuzz/fuzz_packet.c \
+	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
+tests_fuzz_replay_packet_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_replay_packet_LDADD = $(CORE_LIBS)
 
 FUZZ_PROGS =
 if ENABLE_FUZZ
 FUZZ_PROGS += tests/fuzz/fuzz_rules tests/fuzz/fuzz_engine \
 	tests/fuzz/fuzz_engine_rules tests/fuzz/fuzz_tls \
-	tests/fuzz/fuzz_config tests/fuzz/fuzz_testmsg
+	tests/fuzz/fuzz_config tests/fuzz/fuzz_testmsg tests/fuzz/fuzz_packet
 noinst_PROGRAMS += $(FUZZ_PROGS)
 FUZZ_LINK = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_rules_SOURCES = tests/fuzz/fuzz_rules.c tests/fuzz/fuzz.h
@@ -90,6 +95,10 @@ tests_fuzz_fuzz_testmsg_SOURCES = tests/fuzz/fuzz_testmsg.c \
 tests_fuzz_fuzz_testmsg_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_testmsg_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_testmsg_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_packet_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_packet_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_packet_LDADD = $(CORE_LIBS)
 endif
 
 # make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="rules tls"]: every target for N
