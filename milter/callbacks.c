@@ -2,61 +2,13 @@
 /* NAME
 /*	callbacks 3
 /* SUMMARY
-/*	libmilter glue: the child process
+/*	libmilter callbacks: collect the session, run the engine, apply
+/*	its edits
 /* SYNOPSIS
-/*	#include "callbacks.h"
-/*
-/*	int	cb_register(conf)
-/*	const struct config *conf;
-/*
-/*	int	cb_listen(spec, rmsocket)
-/*	const char *spec;
-/*	int	rmsocket;
-/*
-/*	int	cb_run(args, first, reload_now, generation)
-/*	const struct sup_args *args;
-/*	struct snapshot *first;
-/*	int	reload_now;
-/*	unsigned long *generation;
+/*	See include/callbacks.h.
 /* DESCRIPTION
-/*	The callbacks collect what the engine needs and run it once per
-/*	message:
-/* .IP negotiate
-/*	asks for the actions used (SMFIF_CHGHDRS, SMFIF_ADDHDRS, and
-/*	SMFIF_SETSYMLIST when offered), switches off the steps not used
-/*	(RCPT, DATA, EOH, body, unknown commands) and the replies the MTA
-/*	need not wait for (connect, HELO, MAIL, each header) when the MTA
-/*	offers that, and SMFIP_HDR_LEADSPC so header values arrive exactly.
-/*	With SMFIF_SETSYMLIST it names the macros wanted at each stage, so
-/*	the milter does not depend on the MTA's macro defaults; the TLS
-/*	macros are asked for at MAIL too, so a client that skips the EHLO
-/*	after STARTTLS is still tagged. Every decision is a table below.
-/* .IP connect
-/*	client address and port from the socket address libmilter gives
-/*	(Postfix does not send {client_addr} by default; a local
-/*	submission is 127.0.0.1 port 0), {daemon_name}, {daemon_port}.
-/* .IP HELO
-/*	the TLS macros, re-read at every HELO/EHLO: the EHLO after
-/*	STARTTLS brings them.
-/* .IP MAIL
-/*	starts a message: {auth_authen}, {auth_type}, {mail_addr} (or the
-/*	MAIL FROM argument), and the TLS macros when the MTA sends them.
-/* .IP header
-/*	keeps every header, name and value, in order.
-/* .IP "end of message"
-/*	reads the queue id {i}, takes a reference to the current snapshot
-/*	under the lock the reload swaps under, builds the engine parameters
-/*	with snapshot_engine_params() (shared with --test-message), runs
-/*	engine_run() once and applies engine_milter_ops() with
-/*	smfi_chgheader(), smfi_insheader() and smfi_addheader(). With
-/*	DryRun the edits are logged, not made. One log line per message
-/*	(LOG_INFO): queue id, edit counts, rule ids (file:line: every
-/*	rule that made an edit, each rule of a continue chain included,
-/*	or a note; each once, in evaluation order), TLS summary; never a
-/*	header value.
-/* .IP "abort, close"
-/*	free the message, the connection.
-/* .PP
+/*	Implementation notes.
+/*
 /*	Header values are passed to the MTA as the engine makes them:
 /*	folds are "\n" followed by white space. Measured with Postfix 3.7
 /*	(the e2e suite's private instance, LogLevel 3, which logs the form
@@ -67,18 +19,9 @@
 /*	folds too (Sendmail), and the headers Postfix receives back with
 /*	"\n" folds are delivered folded as sent (e2e: the TLS header).
 /*
-/*	Reload: a thread of its own, at low priority, waits for SIGUSR1
-/*	(blocked in every other thread; libmilter does not use it) and
-/*	builds a new snapshot off the hot path; a request that arrives
-/*	while one runs stays pending and causes exactly one more reload
-/*	(merging). Success swaps the pointer under cb_lock and logs
-/*	"reload: generation N"; failure logs every problem as file:line
-/*	and keeps the old snapshot.
-/* DIAGNOSTICS
-/*	Fail policy (OnError): when the engine fails (match limit, missing
-/*	key), memory runs out, or the MTA refuses an edit, the message is
-/*	refused with 451 4.7.0 (tempfail, the default) or passed unchanged
-/*	(accept); the reason is logged with the rule's file:line.
+/*	The current snapshot is the one global the callbacks share: a
+/*	pointer swapped under cb_lock; end of message takes a reference
+/*	under the same lock.
 /*--*/
 #include "pm_autoconf.h"
 
@@ -90,10 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sysexits.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "callbacks.h"
 #include "engine.h"
@@ -103,7 +42,6 @@
 #include "snapshot.h"
 
 #define CB_NAME "privacy-milter"
-#define CB_DRAIN_MAX 60 /* seconds to wait for messages at stop */
 /* Per-message header storage. */
 struct cb_hdr {
 	char *name;
@@ -129,13 +67,10 @@ struct cb_conn {
 /* The current snapshot, swapped by the reload thread. */
 static pthread_mutex_t cb_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot *cb_snap;
-static unsigned long cb_gen_local;
-static unsigned long *cb_generation = &cb_gen_local; /* last installed */
+static atomic_ulong cb_gen_local;
+static atomic_ulong *cb_generation = &cb_gen_local; /* last installed */
 
-static const struct sup_args *cb_args;
-static atomic_int cb_quit;
 static atomic_uint cb_msgs; /* messages in progress */
-static atomic_int cb_draining; /* stop requested: no new sessions */
 static atomic_ulong cb_last_proto; /* for a reused connection */
 
 /* Macros asked for per stage (SMFIF_SETSYMLIST). */
@@ -189,24 +124,55 @@ cb_snapshot_get(void)
 	s = cb_snap;
 	snapshot_ref(s);
 	pthread_mutex_unlock(&cb_lock);
+	if (s == NULL)
+		pm_panic("callbacks: a session before the first snapshot");
 	return (s);
 }
 
+/* cb_current - a reference to the current snapshot, for the child */
+struct snapshot *
+cb_current(void)
+{
+	struct snapshot *s;
+
+	pthread_mutex_lock(&cb_lock);
+	s = cb_snap;
+	snapshot_ref(s);
+	pthread_mutex_unlock(&cb_lock);
+	return (s);
+}
+
+/* cb_generation_counter - count generations in *counter from now on */
+void
+cb_generation_counter(atomic_ulong *counter)
+{
+	cb_generation = counter;
+}
+
 /* cb_install - make snap current (takes the caller's reference) */
-static unsigned long
+unsigned long
 cb_install(struct snapshot *snap)
 {
 	struct snapshot *old;
 	unsigned long gen;
 
 	pthread_mutex_lock(&cb_lock);
-	gen = ++*cb_generation;
-	snap->generation = gen;
 	old = cb_snap;
 	cb_snap = snap;
+	gen = snap != NULL ? atomic_fetch_add(cb_generation, 1) + 1
+	                   : atomic_load(cb_generation);
+	if (snap != NULL)
+		snap->generation = gen;
 	pthread_mutex_unlock(&cb_lock);
 	snapshot_unref(old);
 	return (gen);
+}
+
+/* cb_messages - messages in progress */
+unsigned
+cb_messages(void)
+{
+	return (atomic_load(&cb_msgs));
 }
 
 /* cb_reply - SMFIS_NOREPLY when the MTA does not wait for this step */
@@ -310,10 +276,6 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 
 	(void)f2;
 	(void)f3;
-	if (atomic_load(&cb_draining)) {
-		pm_log(LOG_INFO, "stopping: new connection refused");
-		return (SMFIS_REJECT);
-	}
 	if ((f0 & (SMFIF_CHGHDRS | SMFIF_ADDHDRS)) !=
 	    (SMFIF_CHGHDRS | SMFIF_ADDHDRS))
 		pm_log(LOG_WARNING,
@@ -831,156 +793,4 @@ cb_register(const struct config *conf)
 		return (-1);
 	}
 	return (0);
-}
-
-/* cb_listen - create the listening socket */
-int
-cb_listen(const char *spec, int rmsocket)
-{
-	if (smfi_setconn((char *)spec) != MI_SUCCESS ||
-	    smfi_opensocket(rmsocket ? true : false) != MI_SUCCESS)
-		return (-1);
-	return (0);
-}
-
-/* cb_strdiff - strings differ (NULL is the empty string) */
-static int
-cb_strdiff(const char *a, const char *b)
-{
-	return (strcmp(a != NULL ? a : "", b != NULL ? b : "") != 0);
-}
-
-/* cb_reload - build a new snapshot and install it, or keep the old one */
-static void
-cb_reload(void)
-{
-	struct pm_diags d = {0};
-	struct snapshot *snap, *cur;
-	char line[2048];
-	unsigned long gen;
-	size_t i;
-
-	snap = snapshot_load(
-	    cb_args->conf_path, cb_args->overrides, cb_args->noverrides, &d);
-	for (i = 0; i < d.n; i++) {
-		pm_diag_format(&d.v[i], line, sizeof(line));
-		pm_log(d.v[i].sev == PM_ERROR ? LOG_ERR : LOG_WARNING,
-		    "reload: %s", line);
-	}
-	pm_diags_free(&d);
-	if (snap == NULL) {
-		pthread_mutex_lock(&cb_lock);
-		gen = *cb_generation;
-		pthread_mutex_unlock(&cb_lock);
-		pm_log(LOG_ERR, "reload failed: keeping generation %lu", gen);
-		return;
-	}
-	cur = cb_snapshot_get();
-	if (cb_strdiff(cur->conf->socket, snap->conf->socket) ||
-	    cb_strdiff(cur->conf->user, snap->conf->user) ||
-	    cb_strdiff(cur->conf->pidfile, snap->conf->pidfile))
-		pm_log(LOG_WARNING,
-		    "reload: Socket, UserID and PidFile changes take effect"
-		    " at the next start");
-	snapshot_unref(cur);
-	pm_log_set_level(snap->conf->log_level);
-	i = rules_count(snap->rules);
-	gen = cb_install(snap);
-	pm_log(LOG_NOTICE, "reload: generation %lu, %zu rules", gen, i);
-}
-
-/* cb_drain - refuse new connections, let messages finish, stop libmilter */
-static void
-cb_drain(void)
-{
-	struct timespec ts = {0, 50 * 1000 * 1000};
-	unsigned i;
-
-	atomic_store(&cb_draining, 1);
-	pm_log(LOG_NOTICE, "stopping: %u messages in progress",
-	    atomic_load(&cb_msgs));
-	for (i = 0; atomic_load(&cb_msgs) > 0 && i < CB_DRAIN_MAX * 20u; i++)
-		nanosleep(&ts, NULL);
-	if (atomic_load(&cb_msgs) > 0)
-		pm_log(LOG_WARNING,
-		    "stopping with %u messages in progress after %u s",
-		    atomic_load(&cb_msgs), CB_DRAIN_MAX);
-	(void)smfi_stop();
-}
-
-/* cb_control_main - the control thread: SIGUSR1 reload, SIGUSR2 stop */
-static void *
-cb_control_main(void *arg)
-{
-	sigset_t set;
-	int sig;
-
-	(void)arg;
-	/* Low priority: this thread only; the sessions go first. */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (atomic_load(&cb_quit))
-			break;
-		if (sig == SIGUSR2) {
-			if (!atomic_load(&cb_draining))
-				cb_drain();
-		} else
-			cb_reload();
-	}
-	return (NULL);
-}
-
-/* cb_run - the child: control thread, smfi_main */
-int
-cb_run(const struct sup_args *args, struct snapshot *first, int reload_now,
-    unsigned long *generation)
-{
-	sigset_t set;
-	pthread_t tid;
-	int rc, err;
-	cb_args = args;
-	if (generation != NULL)
-		cb_generation = generation;
-	pm_log_set_level(first->conf->log_level);
-	pm_log(LOG_NOTICE, "child started: generation %lu, %zu rules",
-	    cb_install(first), rules_count(first->rules));
-
-	/*
-	 * SIGUSR1 and SIGUSR2 belong to the control thread; SIGHUP, SIGTERM and SIGINT
-	 * to libmilter's signal thread (smfi_main blocks them in the threads
-	 * it makes; the control thread must block them too, or a SIGTERM
-	 * delivered to it would kill the process). Every thread inherits
-	 * this mask.
-	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((err = pthread_create(&tid, NULL, cb_control_main, NULL)) != 0) {
-		pm_log(LOG_ERR, "cannot start the control thread: %s",
-		    strerror(err));
-		return (EX_OSERR);
-	}
-	if (reload_now)
-		kill(getpid(), SIGUSR1);
-	rc = smfi_main();
-	atomic_store(&cb_quit, 1);
-	pthread_kill(tid, SIGUSR1);
-	pthread_join(tid, NULL);
-	pthread_mutex_lock(&cb_lock);
-	first = cb_snap;
-	cb_snap = NULL;
-	pthread_mutex_unlock(&cb_lock);
-	snapshot_unref(first);
-	pm_log(LOG_NOTICE, "child stopped");
-	return (rc == MI_SUCCESS ? 0 : EX_SOFTWARE);
 }

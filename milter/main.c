@@ -23,6 +23,7 @@
 #include "pm_autoconf.h"
 
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +31,14 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fileset.h"
 #include "log.h"
 #include "pseudonym.h"
 #include "snapshot.h"
 #include "supervisor.h"
 #include "testmsg.h"
 #include "tls.h"
+#include "user.h"
 #include "util.h"
 
 #define DEF_CONF PM_SYSCONFDIR "/privacy-milter.conf"
@@ -150,6 +153,62 @@ absolute_overrides(char **overrides, size_t n)
 	return (0);
 }
 
+/* report_unreadable - user_unreadable() callback for --check */
+static void
+report_unreadable(const char *path, int err, void *arg)
+{
+	fprintf(stderr,
+	    "privacy-milter: warning: %s is not readable by UserID %s (%s):"
+	    " it loads at the start (as root), but a reload re-reads it as"
+	    " that user and will fail\n",
+	    path, (const char *)arg, strerror(err));
+}
+
+/* check_readable - --check as root: files the child cannot re-read */
+static void
+check_readable(const char *user_spec, const struct fileset *fs)
+{
+	const char **paths;
+	char name[256];
+	struct user u;
+	size_t i, n = fileset_npaths(fs);
+
+	if (geteuid() != 0 || n == 0 || user_spec == NULL || *user_spec == 0 ||
+	    strlen(user_spec) >= sizeof(name))
+		return;
+	/* Quiet about a user that does not exist here: not --check's job. */
+	strcpy(name, user_spec);
+	name[strcspn(name, ":")] = 0;
+	if (getpwnam(name) == NULL)
+		return;
+	if (user_resolve(user_spec, &u) == 0 && u.set &&
+	    (paths = calloc(n, sizeof(*paths))) != NULL) {
+		for (i = 0; i < n; i++)
+			paths[i] = fileset_path(fs, i);
+		(void)user_unreadable(
+		    &u, paths, n, report_unreadable, (void *)user_spec);
+		free(paths);
+	}
+	user_free(&u);
+}
+
+/* daemon_config - the supervisor's own copy of the configuration */
+static struct config *
+daemon_config(const char *conf_path, char **overrides, size_t noverrides,
+    struct fileset *files)
+{
+	struct pm_diags d = {0};
+	struct config *conf;
+
+	/* The bytes just checked, not the files again. */
+	fileset_begin(files, 1);
+	conf = config_load(
+	    conf_path, (const char *const *)overrides, noverrides, &d);
+	fileset_end();
+	pm_diags_free(&d);
+	return (conf);
+}
+
 /* MAIN_EXIT - leave main() through its clean-up */
 #define MAIN_EXIT(code)                                                        \
 	do {                                                                   \
@@ -193,7 +252,9 @@ main(int argc, char **argv)
 	size_t noverrides = 0, nmacros = 0;
 	int check = 0, foreground = 0, hide_first = 0;
 	struct pm_diags diags = {0};
-	struct snapshot *snap;
+	struct snapshot *snap = NULL;
+	struct fileset *files = NULL;
+	struct config *sup_conf = NULL;
 	char shortopts[64] = "c:fhnVo:";
 	const struct config_key *k;
 	struct sup_args sa;
@@ -295,8 +356,13 @@ main(int argc, char **argv)
 		fprintf(stderr,
 		    "privacy-milter: warning: OpenSSL cipher table"
 		    " unavailable; cipher names are written as given\n");
+	/* Recorded as read: the daemon's children replay these bytes. */
+	if ((files = fileset_new()) == NULL)
+		MAIN_EXIT(EX_OSERR);
+	fileset_begin(files, 0);
 	snap = snapshot_load(
 	    conf_path, (const char *const *)overrides, noverrides, &diags);
+	fileset_end();
 	print_diags(&diags);
 	pm_diags_free(&diags);
 	if (snap == NULL) {
@@ -305,6 +371,7 @@ main(int argc, char **argv)
 	}
 
 	if (check) {
+		check_readable(snap->conf->user, files);
 		printf("privacy-milter: %s: OK, %zu rules\n", conf_path,
 		    rules_count(snap->rules));
 		rc = 0;
@@ -330,14 +397,23 @@ main(int argc, char **argv)
 		rc = testmsg_run(snap, test_file, (const char *const *)macros,
 		    nmacros, hide_first, stdout, stderr);
 	} else {
+		/* The supervisor keeps a configuration, never the rules. */
+		snapshot_unref(snap);
+		snap = NULL;
+		if ((sup_conf = daemon_config(
+		         conf_path, overrides, noverrides, files)) == NULL)
+			MAIN_EXIT(EX_OSERR);
 		sa.conf_path = conf_path;
 		sa.overrides = (const char *const *)overrides;
 		sa.noverrides = noverrides;
 		sa.foreground = foreground;
-		rc = sup_run(&sa, snap);
+		rc = sup_run(&sa, sup_conf, files);
+		files = NULL; /* sup_run() frees it */
 	}
 	snapshot_unref(snap);
 out:
+	fileset_free(files);
+	config_free(sup_conf);
 	free_strs(overrides, noverrides);
 	free_strs(macros, nmacros);
 	free(conf_abs);
