@@ -57,11 +57,6 @@ struct cb_conn {
 	size_t cap;
 	int lost; /* a header could not be kept */
 	int in_msg; /* between MAIL and end/abort */
-	/* The TLS header value, rendered once per connection and snapshot. */
-	struct pm_buf tlsval;
-	const struct snapshot *tls_snap; /* rendered for this snapshot */
-	unsigned long tls_gen; /* ... of this generation */
-	int tls_ok; /* tlsval is valid for the TLS facts */
 };
 
 /* The current snapshot, swapped by the reload thread. */
@@ -73,37 +68,15 @@ static atomic_ulong *cb_generation = &cb_gen_local; /* last installed */
 static atomic_uint cb_msgs; /* messages in progress */
 static atomic_ulong cb_last_proto; /* for a reused connection */
 
-/* Macros asked for per stage (SMFIF_SETSYMLIST). */
+/* The stages of session.h's macro table, as libmilter numbers them. */
 static const struct {
+	unsigned at;
 	int stage;
-	const char *list;
-} cb_symlists[] = {
-    {SMFIM_CONNECT, "{daemon_name} {daemon_port} {client_addr} {client_port}"},
-    {SMFIM_HELO,
-        "{tls_version} {cipher} {cipher_bits} {cert_subject}"
-        " {cert_issuer}"},
-    {SMFIM_ENVFROM,
-        "{auth_authen} {auth_type} {mail_addr} {tls_version}"
-        " {cipher} {cipher_bits} {cert_subject} {cert_issuer}"},
-    {SMFIM_EOM, "i"},
-};
-
-/* The TLS macros, read at HELO and (when sent) at MAIL. */
-static const char *const cb_tls_macros[] = {
-    "{tls_version}",
-    "{cipher}",
-    "{cipher_bits}",
-    "{cert_subject}",
-    "{cert_issuer}",
-    NULL,
-};
-
-/* Per-message macros read at MAIL. */
-static const char *const cb_mail_macros[] = {
-    "{auth_authen}",
-    "{auth_type}",
-    "{mail_addr}",
-    NULL,
+} cb_stages[] = {
+    {SESSION_AT_CONNECT, SMFIM_CONNECT},
+    {SESSION_AT_HELO, SMFIM_HELO},
+    {SESSION_AT_MAIL, SMFIM_ENVFROM},
+    {SESSION_AT_EOM, SMFIM_EOM},
 };
 
 /* Steps not used: switched off when the MTA offers it. */
@@ -232,36 +205,49 @@ cb_conn(SMFICTX *ctx)
 	return (c);
 }
 
-/* cb_read_macros - store the listed macros that the MTA sent */
+/* cb_read_macros - store the table's macros of a stage and kinds sent */
 static void
-cb_read_macros(SMFICTX *ctx, struct pm_session *s, const char *const *names)
+cb_read_macros(SMFICTX *ctx, struct pm_session *s, unsigned at, unsigned kinds)
 {
-	const char *const *n;
+	const struct session_macro *m;
 	char *v;
 
-	for (n = names; *n != NULL; n++)
-		if ((v = smfi_getsymval(ctx, (char *)*n)) != NULL)
-			(void)session_set_macro(s, *n, v);
+	for (m = session_macros; m->name != NULL; m++)
+		if ((m->at & at) != 0 && (SESSION_KIND(m->kind) & kinds) != 0 &&
+		    (v = smfi_getsymval(ctx, (char *)m->name)) != NULL)
+			(void)session_set_macro(s, m->name, v);
 }
 
-/* cb_tls_same - the TLS macros sent now are those the session holds */
+/* cb_symlist - the table's macros of a stage, for smfi_setsymlist() */
 static int
-cb_tls_same(SMFICTX *ctx, const struct pm_session *s)
+cb_symlist(unsigned at, struct pm_buf *list)
 {
-	const char *const have[] = {s->tls_version, s->cipher, s->cipher_bits,
-	    s->cert_subject, s->cert_issuer};
-	const char *v;
+	const struct session_macro *m;
+
+	pm_buf_reset(list);
+	for (m = session_macros; m->name != NULL; m++)
+		if ((m->at & at) != 0 &&
+		    ((list->len > 0 && pm_buf_putc(list, ' ') < 0) ||
+		        pm_buf_puts(list, m->name) < 0))
+			return (-1);
+	return (0);
+}
+
+/* cb_ask_macros - name the macros wanted at each stage */
+static void
+cb_ask_macros(SMFICTX *ctx)
+{
+	struct pm_buf list = PM_BUF_INIT;
 	size_t i;
 
-	for (i = 0; cb_tls_macros[i] != NULL; i++) {
-		v = smfi_getsymval(ctx, (char *)cb_tls_macros[i]);
-		if (v != NULL && *v == 0)
-			v = NULL; /* stored as NULL, see session_set_macro */
-		if (v == NULL ? have[i] != NULL
-		              : have[i] == NULL || strcmp(v, have[i]) != 0)
-			return (0);
-	}
-	return (1);
+	for (i = 0; i < sizeof(cb_stages) / sizeof(cb_stages[0]); i++)
+		if (cb_symlist(cb_stages[i].at, &list) < 0 ||
+		    smfi_setsymlist(ctx, cb_stages[i].stage, list.s) !=
+		        MI_SUCCESS)
+			pm_log(LOG_WARNING,
+			    "cannot ask for the macros of stage %d",
+			    cb_stages[i].stage);
+	pm_buf_free(&list);
 }
 
 /* cb_negotiate - ask for what is used, nothing more */
@@ -272,7 +258,6 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 {
 	struct cb_conn *c;
 	unsigned long want = SMFIF_CHGHDRS | SMFIF_ADDHDRS | SMFIF_SETSYMLIST;
-	size_t i;
 
 	(void)f2;
 	(void)f3;
@@ -294,13 +279,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	}
 	c->proto = *pf1;
 	if (*pf0 & SMFIF_SETSYMLIST)
-		for (i = 0; i < sizeof(cb_symlists) / sizeof(cb_symlists[0]);
-		     i++)
-			if (smfi_setsymlist(ctx, cb_symlists[i].stage,
-			        (char *)cb_symlists[i].list) != MI_SUCCESS)
-				pm_log(LOG_WARNING,
-				    "cannot ask for the macros of stage %d",
-				    cb_symlists[i].stage);
+		cb_ask_macros(ctx);
 	return (SMFIS_CONTINUE);
 }
 
@@ -309,27 +288,18 @@ static sfsistat
 cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	struct cb_conn *c = cb_conn(ctx);
-	char *v;
 
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
 	session_free(&c->sess);
 	session_init(&c->sess);
-	c->tls_ok = 0;
 	if (session_set_client(&c->sess, hostname, hostaddr) < 0)
 		pm_log(LOG_WARNING, "connect from %.64s: address not kept",
 		    hostname != NULL ? hostname : "unknown");
-	if (c->sess.family == 0) {
-		/* No socket address: what the macros say, if anything. */
-		if ((v = smfi_getsymval(ctx, "{client_addr}")) != NULL)
-			(void)session_set_macro(&c->sess, "client_addr", v);
-		if ((v = smfi_getsymval(ctx, "{client_port}")) != NULL)
-			(void)session_set_macro(&c->sess, "client_port", v);
-	}
-	if ((v = smfi_getsymval(ctx, "{daemon_name}")) != NULL)
-		(void)session_set_macro(&c->sess, "daemon_name", v);
-	if ((v = smfi_getsymval(ctx, "{daemon_port}")) != NULL)
-		(void)session_set_macro(&c->sess, "daemon_port", v);
+	/* Without a socket address: what the macros say, if anything. */
+	cb_read_macros(ctx, &c->sess, SESSION_AT_CONNECT,
+	    SESSION_KIND(SESSION_CONN) |
+	        (c->sess.family == 0 ? SESSION_KIND(SESSION_ADDR) : 0));
 	pm_log(LOG_DEBUG, "connect from %.64s [%s]:%d daemon %.64s port %.16s",
 	    hostname != NULL ? hostname : "unknown",
 	    c->sess.client_addr[0] ? c->sess.client_addr : "unknown",
@@ -349,8 +319,8 @@ cb_helo(SMFICTX *ctx, char *helo)
 	free(c->sess.helo);
 	c->sess.helo = helo != NULL ? strdup(helo) : NULL;
 	session_reset_tls(&c->sess);
-	c->tls_ok = 0;
-	cb_read_macros(ctx, &c->sess, cb_tls_macros);
+	cb_read_macros(
+	    ctx, &c->sess, SESSION_AT_HELO, SESSION_KIND(SESSION_TLS));
 	return (cb_reply(c, SMFIP_NR_HELO));
 }
 
@@ -365,18 +335,14 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	cb_message_free(c);
 	c->in_msg = 1;
 	atomic_fetch_add(&cb_msgs, 1);
-	/*
-	 * TLS macros sent at MAIL win (a client that skipped the EHLO).
-	 * Postfix sends them with every MAIL: when they are what HELO
-	 * gave, the session and the rendered TLS header stay as they are.
-	 */
-	if (smfi_getsymval(ctx, "{tls_version}") != NULL &&
-	    !cb_tls_same(ctx, &c->sess)) {
+	/* TLS macros sent at MAIL win (a client that skipped the EHLO). */
+	if (smfi_getsymval(ctx, "{tls_version}") != NULL) {
 		session_reset_tls(&c->sess);
-		c->tls_ok = 0;
-		cb_read_macros(ctx, &c->sess, cb_tls_macros);
+		cb_read_macros(
+		    ctx, &c->sess, SESSION_AT_MAIL, SESSION_KIND(SESSION_TLS));
 	}
-	cb_read_macros(ctx, &c->sess, cb_mail_macros);
+	cb_read_macros(
+	    ctx, &c->sess, SESSION_AT_MAIL, SESSION_KIND(SESSION_MSG));
 	if (c->sess.sender == NULL && argv != NULL && argv[0] != NULL)
 		(void)session_set_macro(&c->sess, "mail_addr", argv[0]);
 	return (cb_reply(c, SMFIP_NR_MAIL));
@@ -659,18 +625,17 @@ cb_eom(SMFICTX *ctx)
 	struct engine_params ep;
 	struct engine_result res;
 	struct engine_mop *ops = NULL;
+	struct pm_buf tlsval = PM_BUF_INIT;
 	struct pm_error err;
 	size_t nops = 0, i;
 	const char *qid;
-	char *v;
 	sfsistat rc = SMFIS_CONTINUE;
 	int ran = 0;
 
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
-	if ((v = smfi_getsymval(ctx, "i")) != NULL ||
-	    (v = smfi_getsymval(ctx, "{i}")) != NULL)
-		(void)session_set_macro(&c->sess, "i", v);
+	cb_read_macros(
+	    ctx, &c->sess, SESSION_AT_EOM, SESSION_KIND(SESSION_MSG));
 	qid = c->sess.queue_id != NULL ? c->sess.queue_id : "NOQUEUE";
 	snap = cb_snapshot_get();
 	memset(&res, 0, sizeof(res));
@@ -689,18 +654,10 @@ cb_eom(SMFICTX *ctx)
 		h[i].name = c->hdrs[i].name;
 		h[i].value = c->hdrs[i].value;
 	}
-	/* The TLS facts are per connection: render the header once. */
-	if (!c->tls_ok || c->tls_snap != snap || c->tls_gen != snap->generation)
-		c->tls_ok = 0;
-	if (snapshot_engine_params_tls(
-	        snap, &c->sess, &ep, &c->tlsval, c->tls_ok) < 0) {
-		c->tls_ok = 0;
+	if (params_engine(snap, &c->sess, &ep, &tlsval) < 0) {
 		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
 		goto done;
 	}
-	c->tls_ok = ep.tls_header_value != NULL;
-	c->tls_snap = snap;
-	c->tls_gen = snap->generation;
 	if (engine_run(&ep, h, c->nhdrs, &res, &err) < 0) {
 		rc = cb_fail(ctx, snap->conf, qid, err.text);
 		goto done;
@@ -718,6 +675,7 @@ cb_eom(SMFICTX *ctx)
 	}
 	cb_log_message(c, qid, &res, snap->conf->dry_run);
 done:
+	pm_buf_free(&tlsval);
 	free(ops);
 	if (ran)
 		engine_result_free(&res);
@@ -747,7 +705,6 @@ cb_close(SMFICTX *ctx)
 	if (c != NULL) {
 		cb_message_free(c);
 		session_free(&c->sess);
-		pm_buf_free(&c->tlsval);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
 	}

@@ -47,7 +47,7 @@
 /*	testmsg_run() reads file ("-": standard input; any size that fits
 /*	in memory), fills a session from macros ("NAME=VALUE", see
 /*	session_set_macro()), and builds the engine parameters as the
-/*	milter does at end of message, with snapshot_engine_params(): the
+/*	milter does at end of message, with params_engine(): the
 /*	rules and key of the snapshot; with TLSHeader the TLS header name
 /*	(forged copies are removed) and, unless the session is a local
 /*	submission, the header value from tls_format_header(); the
@@ -664,7 +664,7 @@ testmsg_run(const struct snapshot *snap, const char *file,
 			shown[nshown++] = tp.msg.hdrs[i];
 
 	/* The engine parameters, exactly as the milter builds them. */
-	if (snapshot_engine_params(snap, &sess, &ep, &tlsval) < 0) {
+	if (params_engine(snap, &sess, &ep, &tlsval) < 0) {
 		fprintf(err, "privacy-milter: out of memory\n");
 		rc = EX_OSERR;
 		goto done;

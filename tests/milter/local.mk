@@ -1,10 +1,5 @@
 # tests/milter -- automake fragment, included by the top-level Makefile.am
 #
-# The shared engine-parameter helper (milter/params.c) is part of the pure
-# core: the milter's end-of-message callback and the offline tester both
-# use it.
-libpmcore_a_SOURCES += milter/params.c include/params.h
-
 # The real binary over a unix socket, driven by miltertest (Lua) and, for
 # the 100 KiB header that miltertest cannot send, a small Python client.
 # Each script starts the milter itself in the foreground in a temporary
