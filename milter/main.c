@@ -209,13 +209,6 @@ daemon_config(const char *conf_path, char **overrides, size_t noverrides,
 	return (conf);
 }
 
-/* MAIN_EXIT - leave main() through its clean-up */
-#define MAIN_EXIT(code)                                                        \
-	do {                                                                   \
-		rc = (code);                                                   \
-		goto out;                                                      \
-	} while (0)
-
 /* free_strs - release a string vector */
 static void
 free_strs(char **v, size_t n)
@@ -241,181 +234,236 @@ add_str(char ***v, size_t *n, const char *s)
 	return (0);
 }
 
-int
-main(int argc, char **argv)
+/* What the command line asks for. */
+struct opts {
+	const char *conf_path;
+	const char *test_file; /* --test-message */
+	const char *pseudo_in; /* --pseudonym */
+	char **overrides; /* Key=value, command-line twins of config keys */
+	size_t noverrides;
+	char **macros; /* --macro NAME=VALUE */
+	size_t nmacros;
+	int check;
+	int foreground;
+	int hide_first;
+	char *conf_abs; /* conf_path made absolute (the daemon) */
+};
+
+/* opt_kv - -o or --macro: NAME=VALUE appended to v; 0 or an exit status */
+static int
+opt_kv(const char *what, const char *arg, char ***v, size_t *n)
 {
-	const char *conf_path = NULL;
-	const char *test_file = NULL;
-	const char *pseudo_in = NULL;
-	char **overrides = NULL, **macros = NULL;
-	char *conf_abs = NULL;
-	size_t noverrides = 0, nmacros = 0;
-	int check = 0, foreground = 0, hide_first = 0;
-	struct pm_diags diags = {0};
-	struct snapshot *snap = NULL;
-	struct fileset *files = NULL;
-	struct config *sup_conf = NULL;
+	if (strchr(arg, '=') == NULL) {
+		fprintf(stderr, "privacy-milter: %s wants %s, got \"%s\"\n",
+		    what, strcmp(what, "-o") == 0 ? "Key=value" : "NAME=VALUE",
+		    arg);
+		return (EX_USAGE);
+	}
+	return (add_str(v, n, arg) < 0 ? EX_OSERR : 0);
+}
+
+/* opt_key - a short option of a config key; 0 or an exit status */
+static int
+opt_key(struct opts *o, int ch, const char *arg)
+{
+	const struct config_key *k;
+	char kv[4096];
+
+	for (k = config_keys; k->name != NULL; k++)
+		if (k->opt != 0 && k->opt == ch)
+			break;
+	if (k->name == NULL) {
+		usage(stderr);
+		return (EX_USAGE);
+	}
+	snprintf(kv, sizeof(kv), "%s=%s", k->name, arg);
+	return (add_str(&o->overrides, &o->noverrides, kv) < 0 ? EX_OSERR : 0);
+}
+
+/* opt_one - one option; 0, or an exit status (-1: exit 0 now) */
+static int
+opt_one(struct opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'c':
+		o->conf_path = arg;
+		return (0);
+	case 'f':
+		o->foreground = 1;
+		return (0);
+	case 'h':
+		usage(stdout);
+		return (-1);
+	case 'V':
+		printf("privacy-milter %s\n", PACKAGE_VERSION);
+		return (-1);
+	case 'n':
+	case OPT_CHECK:
+		o->check = 1;
+		return (0);
+	case 'o':
+		return (opt_kv("-o", arg, &o->overrides, &o->noverrides));
+	case OPT_TEST_MESSAGE:
+		o->test_file = arg;
+		return (0);
+	case OPT_MACRO:
+		return (opt_kv("--macro", arg, &o->macros, &o->nmacros));
+	case OPT_HIDE_FIRST:
+		o->hide_first = 1;
+		return (0);
+	case OPT_PSEUDONYM:
+		o->pseudo_in = arg;
+		return (0);
+	default:
+		return (opt_key(o, ch, arg));
+	}
+}
+
+/* opts_parse - the command line; 0, or an exit status (-1: exit 0) */
+static int
+opts_parse(struct opts *o, int argc, char **argv)
+{
 	char shortopts[64] = "c:fhnVo:";
 	const struct config_key *k;
-	struct sup_args sa;
+	size_t l;
 	int ch, rc;
 
 	/* Short options of config keys take a value. */
 	for (k = config_keys; k->name != NULL; k++) {
 		if (k->opt != 0 && strlen(shortopts) + 3 < sizeof(shortopts)) {
-			size_t l = strlen(shortopts);
-
+			l = strlen(shortopts);
 			shortopts[l] = k->opt;
 			shortopts[l + 1] = ':';
 			shortopts[l + 2] = 0;
 		}
 	}
-
-	while (
-	    (ch = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
-		char kv[4096];
-
-		switch (ch) {
-		case 'c':
-			conf_path = optarg;
-			break;
-		case 'f':
-			foreground = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			MAIN_EXIT(0);
-		case 'V':
-			printf("privacy-milter %s\n", PACKAGE_VERSION);
-			MAIN_EXIT(0);
-		case 'n':
-		case OPT_CHECK:
-			check = 1;
-			break;
-		case 'o':
-			if (strchr(optarg, '=') == NULL) {
-				fprintf(stderr,
-				    "privacy-milter: -o wants Key=value,"
-				    " got \"%s\"\n",
-				    optarg);
-				MAIN_EXIT(EX_USAGE);
-			}
-			if (add_str(&overrides, &noverrides, optarg) < 0)
-				MAIN_EXIT(EX_OSERR);
-			break;
-		case OPT_TEST_MESSAGE:
-			test_file = optarg;
-			break;
-		case OPT_MACRO:
-			if (strchr(optarg, '=') == NULL) {
-				fprintf(stderr,
-				    "privacy-milter: --macro wants"
-				    " NAME=VALUE, got \"%s\"\n",
-				    optarg);
-				MAIN_EXIT(EX_USAGE);
-			}
-			if (add_str(&macros, &nmacros, optarg) < 0)
-				MAIN_EXIT(EX_OSERR);
-			break;
-		case OPT_HIDE_FIRST:
-			hide_first = 1;
-			break;
-		case OPT_PSEUDONYM:
-			pseudo_in = optarg;
-			break;
-		default:
-			for (k = config_keys; k->name != NULL; k++)
-				if (k->opt != 0 && k->opt == ch)
-					break;
-			if (k->name == NULL) {
-				usage(stderr);
-				MAIN_EXIT(EX_USAGE);
-			}
-			snprintf(kv, sizeof(kv), "%s=%s", k->name, optarg);
-			if (add_str(&overrides, &noverrides, kv) < 0)
-				MAIN_EXIT(EX_OSERR);
-			break;
-		}
-	}
+	while ((ch = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1)
+		if ((rc = opt_one(o, ch, optarg)) != 0)
+			return (rc);
 	if (optind != argc) {
 		usage(stderr);
-		MAIN_EXIT(EX_USAGE);
+		return (EX_USAGE);
 	}
-	if (conf_path == NULL)
-		conf_path = DEF_CONF;
-	if (!check && pseudo_in == NULL && test_file == NULL) {
+	if (o->conf_path == NULL)
+		o->conf_path = DEF_CONF;
+	if (!o->check && o->pseudo_in == NULL && o->test_file == NULL) {
 		/* The daemon: file names must survive its chdir("/"). */
-		if ((conf_abs = absolute(conf_path)) == NULL ||
-		    absolute_overrides(overrides, noverrides) < 0)
-			MAIN_EXIT(EX_OSERR);
-		conf_path = conf_abs;
+		if ((o->conf_abs = absolute(o->conf_path)) == NULL ||
+		    absolute_overrides(o->overrides, o->noverrides) < 0)
+			return (EX_OSERR);
+		o->conf_path = o->conf_abs;
 	}
+	return (0);
+}
 
-	/* The first snapshot: every mode needs it. */
+/* load - the first snapshot, every file recorded in files */
+static struct snapshot *
+load(const struct opts *o, struct fileset *files)
+{
+	struct pm_diags diags = {0};
+	struct snapshot *snap;
+
 	if (tls_init() < 0)
 		fprintf(stderr,
 		    "privacy-milter: warning: OpenSSL cipher table"
 		    " unavailable; cipher names are written as given\n");
-	/* Recorded as read: the daemon's children replay these bytes. */
-	if ((files = fileset_new()) == NULL)
-		MAIN_EXIT(EX_OSERR);
 	fileset_begin(files, 0);
-	snap = snapshot_load(
-	    conf_path, (const char *const *)overrides, noverrides, &diags);
+	snap = snapshot_load(o->conf_path, (const char *const *)o->overrides,
+	    o->noverrides, &diags);
 	fileset_end();
 	print_diags(&diags);
 	pm_diags_free(&diags);
-	if (snap == NULL) {
+	if (snap == NULL)
 		fprintf(stderr, "privacy-milter: configuration not loaded\n");
-		MAIN_EXIT(PM_EX_CONFIG);
-	}
+	return (snap);
+}
 
-	if (check) {
+/* run_pseudonym - --pseudonym: print the token of a value */
+static int
+run_pseudonym(const struct opts *o, const struct snapshot *snap)
+{
+	char tok[PSEUDONYM_TOKEN_MAX];
+
+	if (snap->key == NULL) {
+		fprintf(stderr,
+		    "privacy-milter: %s: no PseudonymKeyFile configured\n",
+		    o->conf_path);
+		return (PM_EX_CONFIG);
+	}
+	if (pseudonym_token(snap->key, o->pseudo_in, strlen(o->pseudo_in), tok,
+	        sizeof(tok)) < 0) {
+		fprintf(stderr, "privacy-milter: cannot compute token\n");
+		return (EX_SOFTWARE);
+	}
+	printf("%s\n", tok);
+	return (0);
+}
+
+/* run_daemon - hand over to the supervisor; it keeps no rules */
+static int
+run_daemon(const struct opts *o, struct fileset *files)
+{
+	struct config *conf;
+	struct sup_args sa;
+	int rc;
+
+	if ((conf = daemon_config(
+	         o->conf_path, o->overrides, o->noverrides, files)) == NULL) {
+		fileset_free(files);
+		return (EX_OSERR);
+	}
+	sa.conf_path = o->conf_path;
+	sa.overrides = (const char *const *)o->overrides;
+	sa.noverrides = o->noverrides;
+	sa.foreground = o->foreground;
+	rc = sup_run(&sa, conf, files); /* frees files */
+	config_free(conf);
+	return (rc);
+}
+
+/* main - parse options, load and check, run one mode */
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct fileset *files = NULL;
+	struct snapshot *snap = NULL;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = opts_parse(&o, argc, argv)) != 0) {
+		rc = rc < 0 ? 0 : rc;
+		goto out;
+	}
+	/* Recorded as read: the daemon's children replay these bytes. */
+	if ((files = fileset_new()) == NULL) {
+		rc = EX_OSERR;
+		goto out;
+	}
+	if ((snap = load(&o, files)) == NULL)
+		rc = PM_EX_CONFIG;
+	else if (o.check) {
 		check_readable(snap->conf->user, files);
-		printf("privacy-milter: %s: OK, %zu rules\n", conf_path,
+		printf("privacy-milter: %s: OK, %zu rules\n", o.conf_path,
 		    rules_count(snap->rules));
 		rc = 0;
-	} else if (pseudo_in != NULL) {
-		char tok[PSEUDONYM_TOKEN_MAX];
-
-		if (snap->key == NULL) {
-			fprintf(stderr,
-			    "privacy-milter: %s: no PseudonymKeyFile"
-			    " configured\n",
-			    conf_path);
-			rc = PM_EX_CONFIG;
-		} else if (pseudonym_token(snap->key, pseudo_in,
-		               strlen(pseudo_in), tok, sizeof(tok)) < 0) {
-			fprintf(
-			    stderr, "privacy-milter: cannot compute token\n");
-			rc = EX_SOFTWARE;
-		} else {
-			printf("%s\n", tok);
-			rc = 0;
-		}
-	} else if (test_file != NULL) {
-		rc = testmsg_run(snap, test_file, (const char *const *)macros,
-		    nmacros, hide_first, stdout, stderr);
-	} else {
-		/* The supervisor keeps a configuration, never the rules. */
+	} else if (o.pseudo_in != NULL)
+		rc = run_pseudonym(&o, snap);
+	else if (o.test_file != NULL)
+		rc = testmsg_run(snap, o.test_file,
+		    (const char *const *)o.macros, o.nmacros, o.hide_first,
+		    stdout, stderr);
+	else {
 		snapshot_unref(snap);
 		snap = NULL;
-		if ((sup_conf = daemon_config(
-		         conf_path, overrides, noverrides, files)) == NULL)
-			MAIN_EXIT(EX_OSERR);
-		sa.conf_path = conf_path;
-		sa.overrides = (const char *const *)overrides;
-		sa.noverrides = noverrides;
-		sa.foreground = foreground;
-		rc = sup_run(&sa, sup_conf, files);
-		files = NULL; /* sup_run() frees it */
+		rc = run_daemon(&o, files);
+		files = NULL;
 	}
-	snapshot_unref(snap);
 out:
+	snapshot_unref(snap);
 	fileset_free(files);
-	config_free(sup_conf);
-	free_strs(overrides, noverrides);
-	free_strs(macros, nmacros);
-	free(conf_abs);
+	free_strs(o.overrides, o.noverrides);
+	free_strs(o.macros, o.nmacros);
+	free(o.conf_abs);
 	return (rc);
 }
