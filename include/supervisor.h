@@ -10,15 +10,16 @@
 /*	"stop" (and SIGINT into "abort"), so a libmilter process cannot
 /*	reload on SIGHUP itself. The parent (this module) owns the signals,
 /*	the pidfile and the public socket; a child (child.h) runs libmilter.
-/*	The parent holds no rules: main() validated the files and hands
-/*	over their bytes (first, fileset.h), which the parent puts into
-/*	memory shared with its children (lastgood.h) and frees.
+/*	The parent holds no rules, not even for a moment: main() has a
+/*	short-lived process check the files, which records their bytes in
+/*	memory shared with the children (lastgood.h), and the parent
+/*	keeps only a configuration read from that record.
 /*
-/*	sup_run() takes over once main() has loaded and checked the
-/*	configuration; conf is the supervisor's own copy (main() keeps it).
+/*	sup_run() takes over once the files are checked and recorded in
+/*	lastgood; conf is the supervisor's own copy (main() keeps it).
 /*	Start-up, as the user that started it (root):
 /* .IP 1.
-/*	resolve UserID (user.h) and warn about each file of first that the
+/*	resolve UserID (user.h) and warn about each recorded file that the
 /*	child's user cannot read: it loads now, but a reload re-reads it as
 /*	that user and would fail;
 /* .IP 2.
@@ -88,7 +89,7 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "fileset.h"
+#include "lastgood.h"
 
 struct sup_args {
 	const char *conf_path;
@@ -98,6 +99,6 @@ struct sup_args {
 };
 
 int sup_run(
-    const struct sup_args *, const struct config *conf, struct fileset *first);
+    const struct sup_args *, const struct config *conf, struct lastgood *);
 
 #endif

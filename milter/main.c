@@ -22,16 +22,19 @@
 /*--*/
 #include "pm_autoconf.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "fileset.h"
+#include "lastgood.h"
 #include "log.h"
 #include "pseudonym.h"
 #include "snapshot.h"
@@ -399,24 +402,67 @@ run_pseudonym(const struct opts *o, const struct snapshot *snap)
 	return (0);
 }
 
-/* run_daemon - hand over to the supervisor; it keeps no rules */
+/*
+ * validate - check the files in a process of its own, record them in lg
+ *
+ * The supervisor must never hold parsed rules, not even at its peak: a
+ * child process loads them (diagnostics on stderr as always), records the
+ * bytes it read in the shared memory and exits. Returns its exit status.
+ */
 static int
-run_daemon(const struct opts *o, struct fileset *files)
+validate(const struct opts *o, struct lastgood *lg)
 {
-	struct config *conf;
+	struct fileset *files;
+	struct snapshot *snap;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "privacy-milter: fork: %s\n", strerror(errno));
+		return (EX_OSERR);
+	}
+	if (pid == 0) {
+		if ((files = fileset_new()) == NULL)
+			_exit(EX_OSERR);
+		if ((snap = load(o, files)) == NULL)
+			_exit(PM_EX_CONFIG);
+		_exit(lastgood_save(lg, files) < 0 ? EX_SOFTWARE : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return (EX_OSERR);
+	return (WIFEXITED(status) ? WEXITSTATUS(status) : EX_SOFTWARE);
+}
+
+/* run_daemon - check the files, hand over to the supervisor */
+static int
+run_daemon(const struct opts *o)
+{
+	struct lastgood *lg;
+	struct fileset *files;
+	struct config *conf = NULL;
 	struct sup_args sa;
 	int rc;
 
-	if ((conf = daemon_config(
+	if ((lg = lastgood_create()) == NULL)
+		return (EX_OSERR);
+	if ((rc = validate(o, lg)) != 0)
+		return (rc);
+	/* The supervisor's own configuration: the bytes just checked. */
+	if ((files = lastgood_load(lg)) == NULL ||
+	    (conf = daemon_config(
 	         o->conf_path, o->overrides, o->noverrides, files)) == NULL) {
 		fileset_free(files);
 		return (EX_OSERR);
 	}
+	fileset_free(files);
 	sa.conf_path = o->conf_path;
 	sa.overrides = (const char *const *)o->overrides;
 	sa.noverrides = o->noverrides;
 	sa.foreground = o->foreground;
-	rc = sup_run(&sa, conf, files); /* frees files */
+	rc = sup_run(&sa, conf, lg);
 	config_free(conf);
 	return (rc);
 }
@@ -435,7 +481,10 @@ main(int argc, char **argv)
 		rc = rc < 0 ? 0 : rc;
 		goto out;
 	}
-	/* Recorded as read: the daemon's children replay these bytes. */
+	if (!o.check && o.pseudo_in == NULL && o.test_file == NULL) {
+		rc = run_daemon(&o);
+		goto out;
+	}
 	if ((files = fileset_new()) == NULL) {
 		rc = EX_OSERR;
 		goto out;
@@ -449,16 +498,10 @@ main(int argc, char **argv)
 		rc = 0;
 	} else if (o.pseudo_in != NULL)
 		rc = run_pseudonym(&o, snap);
-	else if (o.test_file != NULL)
+	else
 		rc = testmsg_run(snap, o.test_file,
 		    (const char *const *)o.macros, o.nmacros, o.hide_first,
 		    stdout, stderr);
-	else {
-		snapshot_unref(snap);
-		snap = NULL;
-		rc = run_daemon(&o, files);
-		files = NULL;
-	}
 out:
 	snapshot_unref(snap);
 	fileset_free(files);

@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,13 +87,19 @@ sup_report_unreadable(const char *path, int err, void *arg)
 
 /* sup_check_readable - warn about files the child cannot re-read */
 static void
-sup_check_readable(struct sup *sp, const struct fileset *fs)
+sup_check_readable(struct sup *sp)
 {
+	struct fileset *fs;
 	const char **paths;
-	size_t i, n = fileset_npaths(fs);
+	size_t i, n;
 
-	if (n == 0 || (paths = calloc(n, sizeof(*paths))) == NULL)
+	if (!sp->user.set || (fs = lastgood_load(sp->lastgood)) == NULL)
 		return;
+	n = fileset_npaths(fs);
+	if (n == 0 || (paths = calloc(n, sizeof(*paths))) == NULL) {
+		fileset_free(fs);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		paths[i] = fileset_path(fs, i);
 	if (user_unreadable(
@@ -102,6 +107,7 @@ sup_check_readable(struct sup *sp, const struct fileset *fs)
 		pm_log(LOG_WARNING, "cannot check what UserID %s can read",
 		    sp->user.spec);
 	free(paths);
+	fileset_free(fs);
 }
 
 /* sup_pidfile_dir_ok - refuse a directory anyone may change */
@@ -342,19 +348,13 @@ sup_nofile(void)
 
 /* sup_start - everything before the first child; 0 or an exit status */
 static int
-sup_start(struct sup *sp, struct fileset *first)
+sup_start(struct sup *sp)
 {
 	int rc;
 
 	if ((rc = user_resolve(sp->conf->user, &sp->user)) != 0)
 		return (rc);
-	sup_check_readable(sp, first);
-	if ((sp->lastgood = lastgood_create()) == NULL)
-		return (EX_OSERR);
-	if (lastgood_save(sp->lastgood, first) < 0) {
-		pm_log(LOG_ERR, "the configuration is too large to keep");
-		return (EX_SOFTWARE);
-	}
+	sup_check_readable(sp);
 	if ((rc = sup_pidfile_open(sp)) != 0 ||
 	    (rc = listen_open(sp->conf->socket, sp->conf->socket_mode,
 	         sp->conf->socket_group, sp->user.set, sp->user.uid,
@@ -593,7 +593,7 @@ sup_finish(struct sup *sp)
 /* sup_run - the supervisor; see supervisor.h */
 int
 sup_run(const struct sup_args *args, const struct config *conf,
-    struct fileset *first)
+    struct lastgood *lastgood)
 {
 	struct sup sp;
 	sigset_t set;
@@ -605,16 +605,14 @@ sup_run(const struct sup_args *args, const struct config *conf,
 	sp.sock.fd = -1;
 	sp.child = -1;
 	sp.backoff = 1;
+	sp.lastgood = lastgood;
 	sp.foreground = args->foreground || !conf->background;
 	pm_log_init("privacy-milter", 1, conf->syslog_facility);
 	pm_log_set_level(conf->log_level);
 	sp.crashes = calloc((size_t)conf->restart_limit + 1, sizeof(time_t));
 	if (sp.crashes == NULL)
 		return (EX_OSERR);
-	sp.rc = sup_start(&sp, first);
-	fileset_free(first);
-	(void)malloc_trim(0);
-	if (sp.rc == 0) {
+	if ((sp.rc = sup_start(&sp)) == 0) {
 		sigemptyset(&set);
 		sigaddset(&set, SIGHUP);
 		sigaddset(&set, SIGINT);
