@@ -465,19 +465,27 @@ front_update(struct front_conn *c)
 	return (0);
 }
 
-/* front_read - read once from fd into b; 0 EOF, -1 error, 1 data/again */
+/*
+ * front_read - read once from fd into b; 0 EOF, -1 error, 1 data/again
+ *
+ * Into one buffer of the thread, then appended: a connection's buffer
+ * grows to what it holds (a few KiB: packets are small), not to the
+ * size of a read, so buffers are neither huge nor reallocated per read.
+ */
 static int
 front_read(int fd, struct front_buf *b)
 {
+	static unsigned char scratch[FRONT_READ];
 	ssize_t n;
 
-	if (front_buf_room(b, FRONT_READ) < 0)
-		return (-1);
-	n = read(fd, b->b + b->len, FRONT_READ);
+	n = read(fd, scratch, sizeof(scratch));
 	if (n < 0)
 		return (errno == EAGAIN || errno == EINTR ? 1 : -1);
 	if (n == 0)
 		return (0);
+	if (front_buf_room(b, (size_t)n) < 0)
+		return (-1);
+	memcpy(b->b + b->len, scratch, (size_t)n);
 	b->len += (size_t)n;
 	return (1);
 }
