@@ -67,6 +67,7 @@ static atomic_ulong *cb_generation = &cb_gen_local; /* last installed */
 
 static atomic_uint cb_msgs; /* messages in progress */
 static atomic_ulong cb_last_proto; /* for a reused connection */
+static struct pm_log_limit cb_lim_actions; /* a peer can repeat it at will */
 
 /* The stages of session.h's macro table, as libmilter numbers them. */
 static const struct {
@@ -263,7 +264,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	(void)f3;
 	if ((f0 & (SMFIF_CHGHDRS | SMFIF_ADDHDRS)) !=
 	    (SMFIF_CHGHDRS | SMFIF_ADDHDRS))
-		pm_log(LOG_WARNING,
+		pm_log_limited(&cb_lim_actions, 60, LOG_WARNING,
 		    "the MTA does not offer to change and add headers"
 		    " (actions 0x%lx): edits will fail",
 		    f0);
