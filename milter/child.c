@@ -34,6 +34,7 @@
 #include "front.h"
 #include "log.h"
 #include "snapshot.h"
+#include "tls.h"
 
 static const struct child_args *child_args;
 static atomic_int child_quit;
@@ -158,11 +159,12 @@ child_stop_libmilter(void)
 		(void)smfi_stop();
 		return;
 	}
-	(void)pthread_detach(tid);
 	for (i = 0; !atomic_load(&child_quit) && i < 500; i++) {
 		(void)pthread_kill(child_main_tid, SIGRTMIN);
 		nanosleep(&ts, NULL);
 	}
+	/* Joined, so its last unlock comes before libmilter's exit code. */
+	(void)pthread_join(tid, NULL);
 }
 
 /* child_drain - refuse new connections, finish messages, stop libmilter */
@@ -284,6 +286,11 @@ child_run(const struct child_args *a)
 	child_args = a;
 	child_main_tid = pthread_self();
 	child_block_signals();
+	/* The cipher table now, not in the first message's thread. */
+	if (tls_init() < 0)
+		pm_log(LOG_WARNING,
+		    "OpenSSL cipher table unavailable; cipher"
+		    " names are written as given");
 	cb_generation_counter(lastgood_generation(a->lastgood));
 	if ((snap = child_first()) == NULL)
 		return (EX_SOFTWARE);
