@@ -279,12 +279,14 @@ front_fds_fit(size_t n)
 	return (front_fds_used() + n + FRONT_FD_RESERVE <= (size_t)fr.fd_limit);
 }
 
-/* front_evict - close the connection idle the longest, if any may go */
+/* front_evict - close the connection idle the longest (not keep) */
 static int
-front_evict(time_t now)
+front_evict(time_t now, const struct front_conn *keep)
 {
 	struct front_conn *c = fr.head;
 
+	if (c != NULL && c == keep)
+		c = c->next;
 	if (c == NULL || now - c->last < FRONT_EVICT_IDLE)
 		return (-1);
 	pm_log_limited(&fr.lim_evict, FRONT_LOG_EVERY, LOG_WARNING,
@@ -296,13 +298,18 @@ front_evict(time_t now)
 	return (0);
 }
 
-/* front_lm_connect - connect to libmilter; 0, or -1 (close), 1 (later) */
+/*
+ * front_lm_connect - connect to libmilter; 0, or -1 (close), 1 (later)
+ *
+ * With may_evict, idle connections (never c) are closed to make room; the
+ * sweep passes 0, as it walks the list that eviction would change.
+ */
 static int
-front_lm_connect(struct front_conn *c, time_t now)
+front_lm_connect(struct front_conn *c, time_t now, int may_evict)
 {
 	int fd;
 
-	while (!front_fds_fit(2) && front_evict(now) == 0)
+	while (may_evict && !front_fds_fit(2) && front_evict(now, c) == 0)
 		;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -507,7 +514,7 @@ front_from_mta(struct front_conn *c, time_t now)
 	}
 	if (c->lm.fd < 0 && !c->refused && !c->connect_pending &&
 	    c->in.ok > c->in.sent) {
-		r = front_lm_connect(c, now);
+		r = front_lm_connect(c, now, 1);
 		if (r < 0) {
 			front_close(c, "libmilter unreachable");
 			return;
@@ -593,7 +600,7 @@ front_accept(time_t now)
 	int fd, err;
 
 	for (;;) {
-		while (!front_fds_fit(3) && front_evict(now) == 0)
+		while (!front_fds_fit(3) && front_evict(now, NULL) == 0)
 			;
 		if (!front_fds_fit(1))
 			break;
@@ -611,7 +618,8 @@ front_accept(time_t now)
 		    "accept: %s (%zu connections, %zu of %lu descriptors)",
 		    strerror(err), fr.nconn, front_fds_used(),
 		    (unsigned long)fr.fd_limit);
-		if ((err == EMFILE || err == ENFILE) && front_evict(now) == 0)
+		if ((err == EMFILE || err == ENFILE) &&
+		    front_evict(now, NULL) == 0)
 			continue;
 		break;
 	}
@@ -646,7 +654,7 @@ front_sweep(time_t now)
 			continue;
 		}
 		if (c->connect_pending) {
-			int r = front_lm_connect(c, now);
+			int r = front_lm_connect(c, now, 0);
 
 			if (r == 0 || r < 0) {
 				c->connect_pending = 0;
