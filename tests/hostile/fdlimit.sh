@@ -17,12 +17,7 @@
 [ "$(id -u)" = 0 ] || { echo "# SKIP: needs root to raise the hard limit"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "# SKIP: no python3"; exit 77; }
 
-cat > "$tmp/pm.conf" <<CONF
-AuthservID	mx.test.example
-Background	no
-TLSHeader	yes
-RulesFile	$src/rules/default.rules
-CONF
+hl_daemon_conf
 
 # start SOFT HARD: the daemon with those descriptor limits
 start() {

@@ -13,11 +13,7 @@
 
 command -v python3 >/dev/null 2>&1 || { echo "# SKIP: no python3"; exit 77; }
 
-cat > "$tmp/pm.conf" <<CONF
-AuthservID	mx.test.example
-Background	no
-RulesFile	$src/rules/default.rules
-CONF
+hl_daemon_conf
 
 # between V LO HI: V is a number, LO <= V < HI
 between() {

@@ -172,6 +172,16 @@ hl_wait_log() {
 	return 1
 }
 
+# hl_daemon_conf [LINE...]: $tmp/pm.conf for the daemon: the default rules,
+#   the TLS header, in the foreground, plus each LINE ("Key value")
+hl_daemon_conf() {
+	{
+		printf 'AuthservID\tmx.test.example\nBackground\tno\n'
+		printf 'TLSHeader\tyes\nRulesFile\t%s\n' "$src/rules/default.rules"
+		for _l in "$@"; do printf '%s\n' "$_l"; done
+	} > "$tmp/pm.conf"
+}
+
 # hl_py CODE...: python3 with tests/hostile on the path (milterproto)
 hl_py() {
 	PYTHONPATH=$PYLIB python3 "$@"

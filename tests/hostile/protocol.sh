@@ -17,12 +17,7 @@
 
 command -v python3 >/dev/null 2>&1 || { echo "# SKIP: no python3"; exit 77; }
 
-cat > "$tmp/pm.conf" <<CONF
-AuthservID	mx.test.example
-Background	no
-TLSHeader	yes
-RulesFile	$src/rules/default.rules
-CONF
+hl_daemon_conf
 
 # odd_macro SPEC N: the issue's session N times; prints "failed crashed"
 odd_macro() {

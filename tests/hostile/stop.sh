@@ -11,11 +11,7 @@
 
 command -v python3 >/dev/null 2>&1 || { echo "# SKIP: no python3"; exit 77; }
 
-cat > "$tmp/pm.conf" <<CONF
-AuthservID	mx.test.example
-Background	no
-RulesFile	$src/rules/default.rules
-CONF
+hl_daemon_conf
 
 hl_milter_start "$tmp/pm.conf" || { hl_fail start "no child"; hl_done; }
 # A message in progress: end of message after 3 s.
