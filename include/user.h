@@ -19,19 +19,23 @@
 /*	open() on each (directory permissions and ACLs included);
 /*	report(path, errno, arg) is called for each one that fails. Without
 /*	a switch (u->set 0) nothing is checked: the child reads as the
-/*	caller does. user_free() releases what user_resolve() kept.
+/*	caller does. user_unreadable_files() is the same for the paths a
+/*	fileset recorded (fileset.h). user_free() releases what
+/*	user_resolve() kept.
 /* DIAGNOSTICS
 /*	user_resolve() logs and returns 0 or a sysexits code (EX_NOUSER
 /*	for an unknown user or group, EX_NOPERM when not root);
 /*	user_drop() logs and returns -1 on failure; user_unreadable()
-/*	returns the number of unreadable files, or -1 when the check
-/*	itself failed (fork, pipe).
+/*	and user_unreadable_files() return the number of unreadable files,
+/*	or -1 when the check itself failed (fork, pipe, memory).
 /*--*/
 #ifndef PM_USER_H
 #define PM_USER_H
 
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "fileset.h"
 
 struct user {
 	int set; /* 0: no switch */
@@ -44,6 +48,8 @@ struct user {
 int user_resolve(const char *spec, struct user *);
 int user_drop(const struct user *);
 int user_unreadable(const struct user *, const char *const *paths, size_t n,
+    void (*report)(const char *path, int err, void *arg), void *arg);
+int user_unreadable_files(const struct user *, const struct fileset *,
     void (*report)(const char *path, int err, void *arg), void *arg);
 void user_free(struct user *);
 

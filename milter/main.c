@@ -171,12 +171,10 @@ report_unreadable(const char *path, int err, void *arg)
 static void
 check_readable(const char *user_spec, const struct fileset *fs)
 {
-	const char **paths;
 	char name[256];
 	struct user u;
-	size_t i, n = fileset_npaths(fs);
 
-	if (geteuid() != 0 || n == 0 || user_spec == NULL || *user_spec == 0 ||
+	if (geteuid() != 0 || user_spec == NULL || *user_spec == 0 ||
 	    strlen(user_spec) >= sizeof(name))
 		return;
 	/* Quiet about a user that does not exist here: not --check's job. */
@@ -184,14 +182,9 @@ check_readable(const char *user_spec, const struct fileset *fs)
 	name[strcspn(name, ":")] = 0;
 	if (getpwnam(name) == NULL)
 		return;
-	if (user_resolve(user_spec, &u) == 0 && u.set &&
-	    (paths = calloc(n, sizeof(*paths))) != NULL) {
-		for (i = 0; i < n; i++)
-			paths[i] = fileset_path(fs, i);
-		(void)user_unreadable(
-		    &u, paths, n, report_unreadable, (void *)user_spec);
-		free(paths);
-	}
+	if (user_resolve(user_spec, &u) == 0)
+		(void)user_unreadable_files(
+		    &u, fs, report_unreadable, (void *)user_spec);
 	user_free(&u);
 }
 

@@ -90,23 +90,13 @@ static void
 sup_check_readable(struct sup *sp)
 {
 	struct fileset *fs;
-	const char **paths;
-	size_t i, n;
 
 	if (!sp->user.set || (fs = lastgood_load(sp->lastgood)) == NULL)
 		return;
-	n = fileset_npaths(fs);
-	if (n == 0 || (paths = calloc(n, sizeof(*paths))) == NULL) {
-		fileset_free(fs);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		paths[i] = fileset_path(fs, i);
-	if (user_unreadable(
-	        &sp->user, paths, n, sup_report_unreadable, &sp->user) < 0)
+	if (user_unreadable_files(
+	        &sp->user, fs, sup_report_unreadable, &sp->user) < 0)
 		pm_log(LOG_WARNING, "cannot check what UserID %s can read",
 		    sp->user.spec);
-	free(paths);
 	fileset_free(fs);
 }
 

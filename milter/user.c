@@ -22,6 +22,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "fileset.h"
 #include "log.h"
 #include "user.h"
 
@@ -141,6 +142,26 @@ user_unreadable(const struct user *u, const char *const *paths, size_t n,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return (bad);
+}
+
+/* user_unreadable_files - user_unreadable() for the paths a fileset read */
+int
+user_unreadable_files(const struct user *u, const struct fileset *fs,
+    void (*report)(const char *path, int err, void *arg), void *arg)
+{
+	const char **paths;
+	size_t i, n = fileset_npaths(fs);
+	int r;
+
+	if (!u->set || n == 0)
+		return (0);
+	if ((paths = calloc(n, sizeof(*paths))) == NULL)
+		return (-1);
+	for (i = 0; i < n; i++)
+		paths[i] = fileset_path(fs, i);
+	r = user_unreadable(u, paths, n, report, arg);
+	free(paths);
+	return (r);
 }
 
 /* user_free - release what user_resolve() kept */
