@@ -16,6 +16,8 @@
 
 [ "$(id -u)" = 0 ] || { echo "# SKIP: needs root to raise the hard limit"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "# SKIP: no python3"; exit 77; }
+(ulimit -Sn 1024 && ulimit -Hn 4096) 2>/dev/null ||
+    { echo "# SKIP: cannot set a hard limit of 4096 here"; exit 77; }
 
 hl_daemon_conf
 
