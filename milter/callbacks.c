@@ -437,8 +437,6 @@ static void
 cb_rule_id(const struct rule *r, const struct rule **seen, size_t *nseen,
     size_t cap, struct pm_buf *buf)
 {
-	char num[1 + 3 * sizeof(unsigned)], *p;
-	unsigned line;
 	size_t j;
 
 	if (r == NULL)
@@ -448,17 +446,8 @@ cb_rule_id(const struct rule *r, const struct rule **seen, size_t *nseen,
 			return;
 	if (*nseen < cap)
 		seen[(*nseen)++] = r;
-	/* Appended piece by piece: printf per rule showed in profiles. */
-	line = r->line;
-	p = num + sizeof(num);
-	do
-		*--p = (char)('0' + line % 10);
-	while ((line /= 10) != 0);
-	*--p = ':';
-	if (buf->len > 0)
-		(void)pm_buf_putc(buf, ',');
-	(void)pm_buf_puts(buf, cb_basename(r->file));
-	(void)pm_buf_append(buf, p, (size_t)(num + sizeof(num) - p));
+	(void)pm_buf_printf(buf, "%s%s:%u", buf->len > 0 ? "," : "",
+	    cb_basename(r->file), r->line);
 }
 
 /*
