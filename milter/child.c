@@ -274,11 +274,32 @@ child_block_signals(void)
 	(void)sigaction(SIGRTMIN, &sa, NULL);
 }
 
+/*
+ * child_orphan_cleanup - the supervisor died first (SIGKILL): nobody else
+ * will remove the private directory of libmilter's socket, which belongs
+ * to the child's user.
+ */
+static void
+child_orphan_cleanup(pid_t parent)
+{
+	char *dir;
+
+	if (getppid() == parent || (dir = strdup(child_args->lm_path)) == NULL)
+		return;
+	(void)unlink(child_args->lm_path);
+	if (strrchr(dir, '/') != NULL && strrchr(dir, '/') != dir) {
+		*strrchr(dir, '/') = 0;
+		(void)rmdir(dir);
+	}
+	free(dir);
+}
+
 /* child_run - the child: see child.h */
 int
 child_run(const struct child_args *a)
 {
 	struct snapshot *snap;
+	pid_t parent = getppid();
 	pthread_t tid;
 	size_t nrules;
 	int rc, err;
@@ -316,6 +337,7 @@ child_run(const struct child_args *a)
 	pthread_kill(tid, SIGUSR1);
 	pthread_join(tid, NULL);
 	(void)cb_install(NULL);
+	child_orphan_cleanup(parent);
 	pm_log(LOG_NOTICE, "child stopped");
 	return (rc == MI_SUCCESS ? 0 : EX_SOFTWARE);
 }
