@@ -18,7 +18,7 @@
 /*	in memory) with msgparse_parse(), fills a session from macros
 /*	("NAME=VALUE", see session_set_macro()), builds the engine
 /*	parameters as the milter does at end of message, with
-/*	snapshot_engine_params(), and runs the engine. With
+/*	params_engine(), and runs the engine. With
 /*	hide_first_received the topmost Received header is not shown to
 /*	the engine (as Postfix and Sendmail hide their own) but is printed
 /*	in its place.

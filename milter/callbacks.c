@@ -2,61 +2,13 @@
 /* NAME
 /*	callbacks 3
 /* SUMMARY
-/*	libmilter glue: the child process
+/*	libmilter callbacks: collect the session, run the engine, apply
+/*	its edits
 /* SYNOPSIS
-/*	#include "callbacks.h"
-/*
-/*	int	cb_register(conf)
-/*	const struct config *conf;
-/*
-/*	int	cb_listen(spec, rmsocket)
-/*	const char *spec;
-/*	int	rmsocket;
-/*
-/*	int	cb_run(args, first, reload_now, generation)
-/*	const struct sup_args *args;
-/*	struct snapshot *first;
-/*	int	reload_now;
-/*	unsigned long *generation;
+/*	See include/callbacks.h.
 /* DESCRIPTION
-/*	The callbacks collect what the engine needs and run it once per
-/*	message:
-/* .IP negotiate
-/*	asks for the actions used (SMFIF_CHGHDRS, SMFIF_ADDHDRS, and
-/*	SMFIF_SETSYMLIST when offered), switches off the steps not used
-/*	(RCPT, DATA, EOH, body, unknown commands) and the replies the MTA
-/*	need not wait for (connect, HELO, MAIL, each header) when the MTA
-/*	offers that, and SMFIP_HDR_LEADSPC so header values arrive exactly.
-/*	With SMFIF_SETSYMLIST it names the macros wanted at each stage, so
-/*	the milter does not depend on the MTA's macro defaults; the TLS
-/*	macros are asked for at MAIL too, so a client that skips the EHLO
-/*	after STARTTLS is still tagged. Every decision is a table below.
-/* .IP connect
-/*	client address and port from the socket address libmilter gives
-/*	(Postfix does not send {client_addr} by default; a local
-/*	submission is 127.0.0.1 port 0), {daemon_name}, {daemon_port}.
-/* .IP HELO
-/*	the TLS macros, re-read at every HELO/EHLO: the EHLO after
-/*	STARTTLS brings them.
-/* .IP MAIL
-/*	starts a message: {auth_authen}, {auth_type}, {mail_addr} (or the
-/*	MAIL FROM argument), and the TLS macros when the MTA sends them.
-/* .IP header
-/*	keeps every header, name and value, in order.
-/* .IP "end of message"
-/*	reads the queue id {i}, takes a reference to the current snapshot
-/*	under the lock the reload swaps under, builds the engine parameters
-/*	with snapshot_engine_params() (shared with --test-message), runs
-/*	engine_run() once and applies edits_milter_ops() with
-/*	smfi_chgheader(), smfi_insheader() and smfi_addheader(). With
-/*	DryRun the edits are logged, not made. One log line per message
-/*	(LOG_INFO): queue id, edit counts, rule ids (file:line: every
-/*	rule that made an edit, each rule of a continue chain included,
-/*	or a note; each once, in evaluation order), TLS summary; never a
-/*	header value.
-/* .IP "abort, close"
-/*	free the message, the connection.
-/* .PP
+/*	Implementation notes.
+/*
 /*	Header values are passed to the MTA as the engine makes them:
 /*	folds are "\n" followed by white space. Measured with Postfix 3.7
 /*	(the e2e suite's private instance, LogLevel 3, which logs the form
@@ -67,18 +19,9 @@
 /*	folds too (Sendmail), and the headers Postfix receives back with
 /*	"\n" folds are delivered folded as sent (e2e: the TLS header).
 /*
-/*	Reload: a thread of its own, at low priority, waits for SIGUSR1
-/*	(blocked in every other thread; libmilter does not use it) and
-/*	builds a new snapshot off the hot path; a request that arrives
-/*	while one runs stays pending and causes exactly one more reload
-/*	(merging). Success swaps the pointer under cb_lock and logs
-/*	"reload: generation N"; failure logs every problem as file:line
-/*	and keeps the old snapshot.
-/* DIAGNOSTICS
-/*	Fail policy (OnError): when the engine fails (match limit, missing
-/*	key), memory runs out, or the MTA refuses an edit, the message is
-/*	refused with 451 4.7.0 (tempfail, the default) or passed unchanged
-/*	(accept); the reason is logged with the rule's file:line.
+/*	The current snapshot is the one global the callbacks share: a
+/*	pointer swapped under cb_lock; end of message takes a reference
+/*	under the same lock.
 /*--*/
 #include "pm_autoconf.h"
 
@@ -90,21 +33,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sysexits.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "callbacks.h"
 #include "edits.h"
 #include "engine.h"
 #include "log.h"
+#include "util.h"
 #include "params.h"
 #include "session.h"
 #include "snapshot.h"
 
 #define CB_NAME "privacy-milter"
-#define CB_DRAIN_MAX 60 /* seconds to wait for messages at stop */
 /* Per-message header storage. */
 struct cb_hdr {
 	char *name;
@@ -120,56 +59,27 @@ struct cb_conn {
 	size_t cap;
 	int lost; /* a header could not be kept */
 	int in_msg; /* between MAIL and end/abort */
-	/* The TLS header value, rendered once per connection and snapshot. */
-	struct pm_buf tlsval;
-	const struct snapshot *tls_snap; /* rendered for this snapshot */
-	unsigned long tls_gen; /* ... of this generation */
-	int tls_ok; /* tlsval is valid for the TLS facts */
 };
 
 /* The current snapshot, swapped by the reload thread. */
 static pthread_mutex_t cb_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot *cb_snap;
-static unsigned long cb_gen_local;
-static unsigned long *cb_generation = &cb_gen_local; /* last installed */
+static atomic_ulong cb_gen_local;
+static atomic_ulong *cb_generation = &cb_gen_local; /* last installed */
 
-static const struct sup_args *cb_args;
-static atomic_int cb_quit;
 static atomic_uint cb_msgs; /* messages in progress */
-static atomic_int cb_draining; /* stop requested: no new sessions */
 static atomic_ulong cb_last_proto; /* for a reused connection */
+static struct pm_log_limit cb_lim_actions; /* a peer can repeat it at will */
 
-/* Macros asked for per stage (SMFIF_SETSYMLIST). */
+/* The stages of session.h's macro table, as libmilter numbers them. */
 static const struct {
+	unsigned at;
 	int stage;
-	const char *list;
-} cb_symlists[] = {
-    {SMFIM_CONNECT, "{daemon_name} {daemon_port} {client_addr} {client_port}"},
-    {SMFIM_HELO,
-        "{tls_version} {cipher} {cipher_bits} {cert_subject}"
-        " {cert_issuer}"},
-    {SMFIM_ENVFROM,
-        "{auth_authen} {auth_type} {mail_addr} {tls_version}"
-        " {cipher} {cipher_bits} {cert_subject} {cert_issuer}"},
-    {SMFIM_EOM, "i"},
-};
-
-/* The TLS macros, read at HELO and (when sent) at MAIL. */
-static const char *const cb_tls_macros[] = {
-    "{tls_version}",
-    "{cipher}",
-    "{cipher_bits}",
-    "{cert_subject}",
-    "{cert_issuer}",
-    NULL,
-};
-
-/* Per-message macros read at MAIL. */
-static const char *const cb_mail_macros[] = {
-    "{auth_authen}",
-    "{auth_type}",
-    "{mail_addr}",
-    NULL,
+} cb_stages[] = {
+    {SESSION_AT_CONNECT, SMFIM_CONNECT},
+    {SESSION_AT_HELO, SMFIM_HELO},
+    {SESSION_AT_MAIL, SMFIM_ENVFROM},
+    {SESSION_AT_EOM, SMFIM_EOM},
 };
 
 /* Steps not used: switched off when the MTA offers it. */
@@ -190,24 +100,55 @@ cb_snapshot_get(void)
 	s = cb_snap;
 	snapshot_ref(s);
 	pthread_mutex_unlock(&cb_lock);
+	if (s == NULL)
+		pm_panic("callbacks: a session before the first snapshot");
 	return (s);
 }
 
+/* cb_current - a reference to the current snapshot, for the child */
+struct snapshot *
+cb_current(void)
+{
+	struct snapshot *s;
+
+	pthread_mutex_lock(&cb_lock);
+	s = cb_snap;
+	snapshot_ref(s);
+	pthread_mutex_unlock(&cb_lock);
+	return (s);
+}
+
+/* cb_generation_counter - count generations in *counter from now on */
+void
+cb_generation_counter(atomic_ulong *counter)
+{
+	cb_generation = counter;
+}
+
 /* cb_install - make snap current (takes the caller's reference) */
-static unsigned long
+unsigned long
 cb_install(struct snapshot *snap)
 {
 	struct snapshot *old;
 	unsigned long gen;
 
 	pthread_mutex_lock(&cb_lock);
-	gen = ++*cb_generation;
-	snap->generation = gen;
 	old = cb_snap;
 	cb_snap = snap;
+	gen = snap != NULL ? atomic_fetch_add(cb_generation, 1) + 1
+	                   : atomic_load(cb_generation);
+	if (snap != NULL)
+		snap->generation = gen;
 	pthread_mutex_unlock(&cb_lock);
 	snapshot_unref(old);
 	return (gen);
+}
+
+/* cb_messages - messages in progress */
+unsigned
+cb_messages(void)
+{
+	return (atomic_load(&cb_msgs));
 }
 
 /* cb_reply - SMFIS_NOREPLY when the MTA does not wait for this step */
@@ -267,36 +208,49 @@ cb_conn(SMFICTX *ctx)
 	return (c);
 }
 
-/* cb_read_macros - store the listed macros that the MTA sent */
+/* cb_read_macros - store the table's macros of a stage and kinds sent */
 static void
-cb_read_macros(SMFICTX *ctx, struct pm_session *s, const char *const *names)
+cb_read_macros(SMFICTX *ctx, struct pm_session *s, unsigned at, unsigned kinds)
 {
-	const char *const *n;
+	const struct session_macro *m;
 	char *v;
 
-	for (n = names; *n != NULL; n++)
-		if ((v = smfi_getsymval(ctx, (char *)*n)) != NULL)
-			(void)session_set_macro(s, *n, v);
+	for (m = session_macros; m->name != NULL; m++)
+		if ((m->at & at) != 0 && (SESSION_KIND(m->kind) & kinds) != 0 &&
+		    (v = smfi_getsymval(ctx, (char *)m->name)) != NULL)
+			(void)session_set_macro(s, m->name, v);
 }
 
-/* cb_tls_same - the TLS macros sent now are those the session holds */
+/* cb_symlist - the table's macros of a stage, for smfi_setsymlist() */
 static int
-cb_tls_same(SMFICTX *ctx, const struct pm_session *s)
+cb_symlist(unsigned at, struct pm_buf *list)
 {
-	const char *const have[] = {s->tls_version, s->cipher, s->cipher_bits,
-	    s->cert_subject, s->cert_issuer};
-	const char *v;
+	const struct session_macro *m;
+
+	pm_buf_reset(list);
+	for (m = session_macros; m->name != NULL; m++)
+		if ((m->at & at) != 0 &&
+		    ((list->len > 0 && pm_buf_putc(list, ' ') < 0) ||
+		        pm_buf_puts(list, m->name) < 0))
+			return (-1);
+	return (0);
+}
+
+/* cb_ask_macros - name the macros wanted at each stage */
+static void
+cb_ask_macros(SMFICTX *ctx)
+{
+	struct pm_buf list = PM_BUF_INIT;
 	size_t i;
 
-	for (i = 0; cb_tls_macros[i] != NULL; i++) {
-		v = smfi_getsymval(ctx, (char *)cb_tls_macros[i]);
-		if (v != NULL && *v == 0)
-			v = NULL; /* stored as NULL, see session_set_macro */
-		if (v == NULL ? have[i] != NULL
-		              : have[i] == NULL || strcmp(v, have[i]) != 0)
-			return (0);
-	}
-	return (1);
+	for (i = 0; i < sizeof(cb_stages) / sizeof(cb_stages[0]); i++)
+		if (cb_symlist(cb_stages[i].at, &list) < 0 ||
+		    smfi_setsymlist(ctx, cb_stages[i].stage, list.s) !=
+		        MI_SUCCESS)
+			pm_log(LOG_WARNING,
+			    "cannot ask for the macros of stage %d",
+			    cb_stages[i].stage);
+	pm_buf_free(&list);
 }
 
 /* cb_negotiate - ask for what is used, nothing more */
@@ -307,17 +261,12 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 {
 	struct cb_conn *c;
 	unsigned long want = SMFIF_CHGHDRS | SMFIF_ADDHDRS | SMFIF_SETSYMLIST;
-	size_t i;
 
 	(void)f2;
 	(void)f3;
-	if (atomic_load(&cb_draining)) {
-		pm_log(LOG_INFO, "stopping: new connection refused");
-		return (SMFIS_REJECT);
-	}
 	if ((f0 & (SMFIF_CHGHDRS | SMFIF_ADDHDRS)) !=
 	    (SMFIF_CHGHDRS | SMFIF_ADDHDRS))
-		pm_log(LOG_WARNING,
+		pm_log_limited(&cb_lim_actions, 60, LOG_WARNING,
 		    "the MTA does not offer to change and add headers"
 		    " (actions 0x%lx): edits will fail",
 		    f0);
@@ -333,13 +282,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	}
 	c->proto = *pf1;
 	if (*pf0 & SMFIF_SETSYMLIST)
-		for (i = 0; i < sizeof(cb_symlists) / sizeof(cb_symlists[0]);
-		     i++)
-			if (smfi_setsymlist(ctx, cb_symlists[i].stage,
-			        (char *)cb_symlists[i].list) != MI_SUCCESS)
-				pm_log(LOG_WARNING,
-				    "cannot ask for the macros of stage %d",
-				    cb_symlists[i].stage);
+		cb_ask_macros(ctx);
 	return (SMFIS_CONTINUE);
 }
 
@@ -348,27 +291,18 @@ static sfsistat
 cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	struct cb_conn *c = cb_conn(ctx);
-	char *v;
 
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
 	session_free(&c->sess);
 	session_init(&c->sess);
-	c->tls_ok = 0;
 	if (session_set_client(&c->sess, hostname, hostaddr) < 0)
 		pm_log(LOG_WARNING, "connect from %.64s: address not kept",
 		    hostname != NULL ? hostname : "unknown");
-	if (c->sess.family == 0) {
-		/* No socket address: what the macros say, if anything. */
-		if ((v = smfi_getsymval(ctx, "{client_addr}")) != NULL)
-			(void)session_set_macro(&c->sess, "client_addr", v);
-		if ((v = smfi_getsymval(ctx, "{client_port}")) != NULL)
-			(void)session_set_macro(&c->sess, "client_port", v);
-	}
-	if ((v = smfi_getsymval(ctx, "{daemon_name}")) != NULL)
-		(void)session_set_macro(&c->sess, "daemon_name", v);
-	if ((v = smfi_getsymval(ctx, "{daemon_port}")) != NULL)
-		(void)session_set_macro(&c->sess, "daemon_port", v);
+	/* Without a socket address: what the macros say, if anything. */
+	cb_read_macros(ctx, &c->sess, SESSION_AT_CONNECT,
+	    SESSION_KIND(SESSION_CONN) |
+	        (c->sess.family == 0 ? SESSION_KIND(SESSION_ADDR) : 0));
 	pm_log(LOG_DEBUG, "connect from %.64s [%s]:%d daemon %.64s port %.16s",
 	    hostname != NULL ? hostname : "unknown",
 	    c->sess.client_addr[0] ? c->sess.client_addr : "unknown",
@@ -388,8 +322,8 @@ cb_helo(SMFICTX *ctx, char *helo)
 	free(c->sess.helo);
 	c->sess.helo = helo != NULL ? strdup(helo) : NULL;
 	session_reset_tls(&c->sess);
-	c->tls_ok = 0;
-	cb_read_macros(ctx, &c->sess, cb_tls_macros);
+	cb_read_macros(
+	    ctx, &c->sess, SESSION_AT_HELO, SESSION_KIND(SESSION_TLS));
 	return (cb_reply(c, SMFIP_NR_HELO));
 }
 
@@ -404,18 +338,14 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	cb_message_free(c);
 	c->in_msg = 1;
 	atomic_fetch_add(&cb_msgs, 1);
-	/*
-	 * TLS macros sent at MAIL win (a client that skipped the EHLO).
-	 * Postfix sends them with every MAIL: when they are what HELO
-	 * gave, the session and the rendered TLS header stay as they are.
-	 */
-	if (smfi_getsymval(ctx, "{tls_version}") != NULL &&
-	    !cb_tls_same(ctx, &c->sess)) {
+	/* TLS macros sent at MAIL win (a client that skipped the EHLO). */
+	if (smfi_getsymval(ctx, "{tls_version}") != NULL) {
 		session_reset_tls(&c->sess);
-		c->tls_ok = 0;
-		cb_read_macros(ctx, &c->sess, cb_tls_macros);
+		cb_read_macros(
+		    ctx, &c->sess, SESSION_AT_MAIL, SESSION_KIND(SESSION_TLS));
 	}
-	cb_read_macros(ctx, &c->sess, cb_mail_macros);
+	cb_read_macros(
+	    ctx, &c->sess, SESSION_AT_MAIL, SESSION_KIND(SESSION_MSG));
 	if (c->sess.sender == NULL && argv != NULL && argv[0] != NULL)
 		(void)session_set_macro(&c->sess, "mail_addr", argv[0]);
 	return (cb_reply(c, SMFIP_NR_MAIL));
@@ -509,8 +439,6 @@ static void
 cb_rule_id(const struct rule *r, const struct rule **seen, size_t *nseen,
     size_t cap, struct pm_buf *buf)
 {
-	char num[1 + 3 * sizeof(unsigned)], *p;
-	unsigned line;
 	size_t j;
 
 	if (r == NULL)
@@ -520,17 +448,8 @@ cb_rule_id(const struct rule *r, const struct rule **seen, size_t *nseen,
 			return;
 	if (*nseen < cap)
 		seen[(*nseen)++] = r;
-	/* Appended piece by piece: printf per rule showed in profiles. */
-	line = r->line;
-	p = num + sizeof(num);
-	do
-		*--p = (char)('0' + line % 10);
-	while ((line /= 10) != 0);
-	*--p = ':';
-	if (buf->len > 0)
-		(void)pm_buf_putc(buf, ',');
-	(void)pm_buf_puts(buf, cb_basename(r->file));
-	(void)pm_buf_append(buf, p, (size_t)(num + sizeof(num) - p));
+	(void)pm_buf_printf(buf, "%s%s:%u", buf->len > 0 ? "," : "",
+	    cb_basename(r->file), r->line);
 }
 
 /*
@@ -698,18 +617,17 @@ cb_eom(SMFICTX *ctx)
 	struct engine_params ep;
 	struct engine_result res;
 	struct edits_mop *ops = NULL;
+	struct pm_buf tlsval = PM_BUF_INIT;
 	struct pm_error err;
 	size_t nops = 0, i;
 	const char *qid;
-	char *v;
 	sfsistat rc = SMFIS_CONTINUE;
 	int ran = 0;
 
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
-	if ((v = smfi_getsymval(ctx, "i")) != NULL ||
-	    (v = smfi_getsymval(ctx, "{i}")) != NULL)
-		(void)session_set_macro(&c->sess, "i", v);
+	cb_read_macros(
+	    ctx, &c->sess, SESSION_AT_EOM, SESSION_KIND(SESSION_MSG));
 	qid = c->sess.queue_id != NULL ? c->sess.queue_id : "NOQUEUE";
 	snap = cb_snapshot_get();
 	memset(&res, 0, sizeof(res));
@@ -728,18 +646,10 @@ cb_eom(SMFICTX *ctx)
 		h[i].name = c->hdrs[i].name;
 		h[i].value = c->hdrs[i].value;
 	}
-	/* The TLS facts are per connection: render the header once. */
-	if (!c->tls_ok || c->tls_snap != snap || c->tls_gen != snap->generation)
-		c->tls_ok = 0;
-	if (snapshot_engine_params_tls(
-	        snap, &c->sess, &ep, &c->tlsval, c->tls_ok) < 0) {
-		c->tls_ok = 0;
+	if (params_engine(snap, &c->sess, &ep, &tlsval) < 0) {
 		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
 		goto done;
 	}
-	c->tls_ok = ep.tls_header_value != NULL;
-	c->tls_snap = snap;
-	c->tls_gen = snap->generation;
 	if (engine_run(&ep, h, c->nhdrs, &res, &err) < 0) {
 		rc = cb_fail(ctx, snap->conf, qid, err.text);
 		goto done;
@@ -757,6 +667,7 @@ cb_eom(SMFICTX *ctx)
 	}
 	cb_log_message(c, qid, &res, snap->conf->dry_run);
 done:
+	pm_buf_free(&tlsval);
 	free(ops);
 	if (ran)
 		engine_result_free(&res);
@@ -786,7 +697,6 @@ cb_close(SMFICTX *ctx)
 	if (c != NULL) {
 		cb_message_free(c);
 		session_free(&c->sess);
-		pm_buf_free(&c->tlsval);
 		free(c);
 		(void)smfi_setpriv(ctx, NULL);
 	}
@@ -832,156 +742,4 @@ cb_register(const struct config *conf)
 		return (-1);
 	}
 	return (0);
-}
-
-/* cb_listen - create the listening socket */
-int
-cb_listen(const char *spec, int rmsocket)
-{
-	if (smfi_setconn((char *)spec) != MI_SUCCESS ||
-	    smfi_opensocket(rmsocket ? true : false) != MI_SUCCESS)
-		return (-1);
-	return (0);
-}
-
-/* cb_strdiff - strings differ (NULL is the empty string) */
-static int
-cb_strdiff(const char *a, const char *b)
-{
-	return (strcmp(a != NULL ? a : "", b != NULL ? b : "") != 0);
-}
-
-/* cb_reload - build a new snapshot and install it, or keep the old one */
-static void
-cb_reload(void)
-{
-	struct pm_diags d = {0};
-	struct snapshot *snap, *cur;
-	char line[2048];
-	unsigned long gen;
-	size_t i;
-
-	snap = snapshot_load(
-	    cb_args->conf_path, cb_args->overrides, cb_args->noverrides, &d);
-	for (i = 0; i < d.n; i++) {
-		pm_diag_format(&d.v[i], line, sizeof(line));
-		pm_log(d.v[i].sev == PM_ERROR ? LOG_ERR : LOG_WARNING,
-		    "reload: %s", line);
-	}
-	pm_diags_free(&d);
-	if (snap == NULL) {
-		pthread_mutex_lock(&cb_lock);
-		gen = *cb_generation;
-		pthread_mutex_unlock(&cb_lock);
-		pm_log(LOG_ERR, "reload failed: keeping generation %lu", gen);
-		return;
-	}
-	cur = cb_snapshot_get();
-	if (cb_strdiff(cur->conf->socket, snap->conf->socket) ||
-	    cb_strdiff(cur->conf->user, snap->conf->user) ||
-	    cb_strdiff(cur->conf->pidfile, snap->conf->pidfile))
-		pm_log(LOG_WARNING,
-		    "reload: Socket, UserID and PidFile changes take effect"
-		    " at the next start");
-	snapshot_unref(cur);
-	pm_log_set_level(snap->conf->log_level);
-	i = rules_count(snap->rules);
-	gen = cb_install(snap);
-	pm_log(LOG_NOTICE, "reload: generation %lu, %zu rules", gen, i);
-}
-
-/* cb_drain - refuse new connections, let messages finish, stop libmilter */
-static void
-cb_drain(void)
-{
-	struct timespec ts = {0, 50 * 1000 * 1000};
-	unsigned i;
-
-	atomic_store(&cb_draining, 1);
-	pm_log(LOG_NOTICE, "stopping: %u messages in progress",
-	    atomic_load(&cb_msgs));
-	for (i = 0; atomic_load(&cb_msgs) > 0 && i < CB_DRAIN_MAX * 20u; i++)
-		nanosleep(&ts, NULL);
-	if (atomic_load(&cb_msgs) > 0)
-		pm_log(LOG_WARNING,
-		    "stopping with %u messages in progress after %u s",
-		    atomic_load(&cb_msgs), CB_DRAIN_MAX);
-	(void)smfi_stop();
-}
-
-/* cb_control_main - the control thread: SIGUSR1 reload, SIGUSR2 stop */
-static void *
-cb_control_main(void *arg)
-{
-	sigset_t set;
-	int sig;
-
-	(void)arg;
-	/* Low priority: this thread only; the sessions go first. */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (atomic_load(&cb_quit))
-			break;
-		if (sig == SIGUSR2) {
-			if (!atomic_load(&cb_draining))
-				cb_drain();
-		} else
-			cb_reload();
-	}
-	return (NULL);
-}
-
-/* cb_run - the child: control thread, smfi_main */
-int
-cb_run(const struct sup_args *args, struct snapshot *first, int reload_now,
-    unsigned long *generation)
-{
-	sigset_t set;
-	pthread_t tid;
-	int rc, err;
-	cb_args = args;
-	if (generation != NULL)
-		cb_generation = generation;
-	pm_log_set_level(first->conf->log_level);
-	pm_log(LOG_NOTICE, "child started: generation %lu, %zu rules",
-	    cb_install(first), rules_count(first->rules));
-
-	/*
-	 * SIGUSR1 and SIGUSR2 belong to the control thread; SIGHUP, SIGTERM and SIGINT
-	 * to libmilter's signal thread (smfi_main blocks them in the threads
-	 * it makes; the control thread must block them too, or a SIGTERM
-	 * delivered to it would kill the process). Every thread inherits
-	 * this mask.
-	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((err = pthread_create(&tid, NULL, cb_control_main, NULL)) != 0) {
-		pm_log(LOG_ERR, "cannot start the control thread: %s",
-		    strerror(err));
-		return (EX_OSERR);
-	}
-	if (reload_now)
-		kill(getpid(), SIGUSR1);
-	rc = smfi_main();
-	atomic_store(&cb_quit, 1);
-	pthread_kill(tid, SIGUSR1);
-	pthread_join(tid, NULL);
-	pthread_mutex_lock(&cb_lock);
-	first = cb_snap;
-	cb_snap = NULL;
-	pthread_mutex_unlock(&cb_lock);
-	snapshot_unref(first);
-	pm_log(LOG_NOTICE, "child stopped");
-	return (rc == MI_SUCCESS ? 0 : EX_SOFTWARE);
 }

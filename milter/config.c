@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "fileset.h"
 
 #ifndef PM_SYSCONFDIR
 #define PM_SYSCONFDIR "/etc/privacy-milter"
@@ -730,15 +731,21 @@ read_file(struct config *conf, const char *path, struct pm_diags *diags)
 	size_t cap = 0;
 	ssize_t len;
 	unsigned lineno = 0;
+	struct pm_buf text = PM_BUF_INIT;
 	FILE *fp;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	/* Through fileset_read(): a restarted child replays the bytes. */
+	if (fileset_read(path, &text, NULL) < 0) {
 		pm_diag_add(diags, PM_ERROR, path, 0, 0, "cannot open: %s",
 		    strerror(errno));
+		pm_buf_free(&text);
 		return (-1);
 	}
-	if ((base_dir = dir_of(path)) == NULL) {
-		fclose(fp);
+	fp = fmemopen(text.s != NULL ? text.s : (char *)"", text.len, "r");
+	if (fp == NULL || (base_dir = dir_of(path)) == NULL) {
+		if (fp != NULL)
+			fclose(fp);
+		pm_buf_free(&text);
 		pm_diag_add(
 		    diags, PM_ERROR, path, 0, 0, "%s", strerror(ENOMEM));
 		return (-1);
@@ -759,6 +766,7 @@ read_file(struct config *conf, const char *path, struct pm_diags *diags)
 	free(line);
 	free(base_dir);
 	fclose(fp);
+	pm_buf_free(&text);
 	return (0);
 }
 

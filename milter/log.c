@@ -9,11 +9,14 @@
 /*	One line per call; syslog LOG_MAIL unless logging to stderr.
 /*	Thread-safe: the level may change (reload) while sessions log.
 /*--*/
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "log.h"
 #include "util.h"
@@ -80,6 +83,20 @@ pm_log_enabled(int prio)
 	return (prio <= max_prio[lvl]);
 }
 
+/* pm_vlog - one line at a syslog priority */
+static void
+pm_vlog(int prio, const char *fmt, va_list ap)
+{
+	if (log_stderr) {
+		char line[4096];
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		fprintf(stderr, "%s: %s\n", log_ident, line);
+	} else {
+		vsyslog(prio, fmt, ap);
+	}
+}
+
 /* pm_log - one line at a syslog priority */
 void
 pm_log(int prio, const char *fmt, ...)
@@ -89,13 +106,39 @@ pm_log(int prio, const char *fmt, ...)
 	if (!pm_log_enabled(prio))
 		return;
 	va_start(ap, fmt);
-	if (log_stderr) {
-		char line[4096];
-
-		vsnprintf(line, sizeof(line), fmt, ap);
-		fprintf(stderr, "%s: %s\n", log_ident, line);
-	} else {
-		vsyslog(prio, fmt, ap);
-	}
+	pm_vlog(prio, fmt, ap);
 	va_end(ap);
+}
+
+/* pm_log_limited - at most one line per secs for this limiter */
+void
+pm_log_limited(
+    struct pm_log_limit *lim, unsigned secs, int prio, const char *fmt, ...)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct timespec ts;
+	unsigned long skipped;
+	long long now;
+	va_list ap;
+
+	if (!pm_log_enabled(prio))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	pthread_mutex_lock(&lock);
+	if (lim->last != 0 && now - lim->last < (long long)secs * 1000) {
+		lim->skipped++;
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	lim->last = now;
+	skipped = lim->skipped;
+	lim->skipped = 0;
+	pthread_mutex_unlock(&lock);
+	va_start(ap, fmt);
+	pm_vlog(prio, fmt, ap);
+	va_end(ap);
+	if (skipped > 0)
+		pm_log(prio, "(%lu more like the last line in %u s)", skipped,
+		    secs);
 }

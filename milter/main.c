@@ -22,20 +22,26 @@
 /*--*/
 #include "pm_autoconf.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "fileset.h"
+#include "lastgood.h"
 #include "log.h"
 #include "pseudonym.h"
 #include "snapshot.h"
 #include "supervisor.h"
 #include "tester.h"
 #include "tls.h"
+#include "user.h"
 #include "util.h"
 
 #define DEF_CONF PM_SYSCONFDIR "/privacy-milter.conf"
@@ -150,12 +156,54 @@ absolute_overrides(char **overrides, size_t n)
 	return (0);
 }
 
-/* MAIN_EXIT - leave main() through its clean-up */
-#define MAIN_EXIT(code)                                                        \
-	do {                                                                   \
-		rc = (code);                                                   \
-		goto out;                                                      \
-	} while (0)
+/* report_unreadable - user_unreadable() callback for --check */
+static void
+report_unreadable(const char *path, int err, void *arg)
+{
+	fprintf(stderr,
+	    "privacy-milter: warning: %s is not readable by UserID %s (%s):"
+	    " it loads at the start (as root), but a reload re-reads it as"
+	    " that user and will fail\n",
+	    path, (const char *)arg, strerror(err));
+}
+
+/* check_readable - --check as root: files the child cannot re-read */
+static void
+check_readable(const char *user_spec, const struct fileset *fs)
+{
+	char name[256];
+	struct user u;
+
+	if (geteuid() != 0 || user_spec == NULL || *user_spec == 0 ||
+	    strlen(user_spec) >= sizeof(name))
+		return;
+	/* Quiet about a user that does not exist here: not --check's job. */
+	strcpy(name, user_spec);
+	name[strcspn(name, ":")] = 0;
+	if (getpwnam(name) == NULL)
+		return;
+	if (user_resolve(user_spec, &u) == 0)
+		(void)user_unreadable_files(
+		    &u, fs, report_unreadable, (void *)user_spec);
+	user_free(&u);
+}
+
+/* daemon_config - the supervisor's own copy of the configuration */
+static struct config *
+daemon_config(const char *conf_path, char **overrides, size_t noverrides,
+    struct fileset *files)
+{
+	struct pm_diags d = {0};
+	struct config *conf;
+
+	/* The bytes just checked, not the files again. */
+	fileset_begin(files, 1);
+	conf = config_load(
+	    conf_path, (const char *const *)overrides, noverrides, &d);
+	fileset_end();
+	pm_diags_free(&d);
+	return (conf);
+}
 
 /* free_strs - release a string vector */
 static void
@@ -182,164 +230,276 @@ add_str(char ***v, size_t *n, const char *s)
 	return (0);
 }
 
-int
-main(int argc, char **argv)
+/* What the command line asks for. */
+struct opts {
+	const char *conf_path;
+	const char *test_file; /* --test-message */
+	const char *pseudo_in; /* --pseudonym */
+	char **overrides; /* Key=value, command-line twins of config keys */
+	size_t noverrides;
+	char **macros; /* --macro NAME=VALUE */
+	size_t nmacros;
+	int check;
+	int foreground;
+	int hide_first;
+	char *conf_abs; /* conf_path made absolute (the daemon) */
+};
+
+/* opt_kv - -o or --macro: NAME=VALUE appended to v; 0 or an exit status */
+static int
+opt_kv(const char *what, const char *arg, char ***v, size_t *n)
 {
-	const char *conf_path = NULL;
-	const char *test_file = NULL;
-	const char *pseudo_in = NULL;
-	char **overrides = NULL, **macros = NULL;
-	char *conf_abs = NULL;
-	size_t noverrides = 0, nmacros = 0;
-	int check = 0, foreground = 0, hide_first = 0;
-	struct pm_diags diags = {0};
-	struct snapshot *snap;
+	if (strchr(arg, '=') == NULL) {
+		fprintf(stderr, "privacy-milter: %s wants %s, got \"%s\"\n",
+		    what, strcmp(what, "-o") == 0 ? "Key=value" : "NAME=VALUE",
+		    arg);
+		return (EX_USAGE);
+	}
+	return (add_str(v, n, arg) < 0 ? EX_OSERR : 0);
+}
+
+/* opt_key - a short option of a config key; 0 or an exit status */
+static int
+opt_key(struct opts *o, int ch, const char *arg)
+{
+	const struct config_key *k;
+	char kv[4096];
+
+	for (k = config_keys; k->name != NULL; k++)
+		if (k->opt != 0 && k->opt == ch)
+			break;
+	if (k->name == NULL) {
+		usage(stderr);
+		return (EX_USAGE);
+	}
+	snprintf(kv, sizeof(kv), "%s=%s", k->name, arg);
+	return (add_str(&o->overrides, &o->noverrides, kv) < 0 ? EX_OSERR : 0);
+}
+
+/* opt_one - one option; 0, or an exit status (-1: exit 0 now) */
+static int
+opt_one(struct opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'c':
+		o->conf_path = arg;
+		return (0);
+	case 'f':
+		o->foreground = 1;
+		return (0);
+	case 'h':
+		usage(stdout);
+		return (-1);
+	case 'V':
+		printf("privacy-milter %s\n", PACKAGE_VERSION);
+		return (-1);
+	case 'n':
+	case OPT_CHECK:
+		o->check = 1;
+		return (0);
+	case 'o':
+		return (opt_kv("-o", arg, &o->overrides, &o->noverrides));
+	case OPT_TEST_MESSAGE:
+		o->test_file = arg;
+		return (0);
+	case OPT_MACRO:
+		return (opt_kv("--macro", arg, &o->macros, &o->nmacros));
+	case OPT_HIDE_FIRST:
+		o->hide_first = 1;
+		return (0);
+	case OPT_PSEUDONYM:
+		o->pseudo_in = arg;
+		return (0);
+	default:
+		return (opt_key(o, ch, arg));
+	}
+}
+
+/* opts_parse - the command line; 0, or an exit status (-1: exit 0) */
+static int
+opts_parse(struct opts *o, int argc, char **argv)
+{
 	char shortopts[64] = "c:fhnVo:";
 	const struct config_key *k;
-	struct sup_args sa;
+	size_t l;
 	int ch, rc;
 
 	/* Short options of config keys take a value. */
 	for (k = config_keys; k->name != NULL; k++) {
 		if (k->opt != 0 && strlen(shortopts) + 3 < sizeof(shortopts)) {
-			size_t l = strlen(shortopts);
-
+			l = strlen(shortopts);
 			shortopts[l] = k->opt;
 			shortopts[l + 1] = ':';
 			shortopts[l + 2] = 0;
 		}
 	}
-
-	while (
-	    (ch = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
-		char kv[4096];
-
-		switch (ch) {
-		case 'c':
-			conf_path = optarg;
-			break;
-		case 'f':
-			foreground = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			MAIN_EXIT(0);
-		case 'V':
-			printf("privacy-milter %s\n", PACKAGE_VERSION);
-			MAIN_EXIT(0);
-		case 'n':
-		case OPT_CHECK:
-			check = 1;
-			break;
-		case 'o':
-			if (strchr(optarg, '=') == NULL) {
-				fprintf(stderr,
-				    "privacy-milter: -o wants Key=value,"
-				    " got \"%s\"\n",
-				    optarg);
-				MAIN_EXIT(EX_USAGE);
-			}
-			if (add_str(&overrides, &noverrides, optarg) < 0)
-				MAIN_EXIT(EX_OSERR);
-			break;
-		case OPT_TEST_MESSAGE:
-			test_file = optarg;
-			break;
-		case OPT_MACRO:
-			if (strchr(optarg, '=') == NULL) {
-				fprintf(stderr,
-				    "privacy-milter: --macro wants"
-				    " NAME=VALUE, got \"%s\"\n",
-				    optarg);
-				MAIN_EXIT(EX_USAGE);
-			}
-			if (add_str(&macros, &nmacros, optarg) < 0)
-				MAIN_EXIT(EX_OSERR);
-			break;
-		case OPT_HIDE_FIRST:
-			hide_first = 1;
-			break;
-		case OPT_PSEUDONYM:
-			pseudo_in = optarg;
-			break;
-		default:
-			for (k = config_keys; k->name != NULL; k++)
-				if (k->opt != 0 && k->opt == ch)
-					break;
-			if (k->name == NULL) {
-				usage(stderr);
-				MAIN_EXIT(EX_USAGE);
-			}
-			snprintf(kv, sizeof(kv), "%s=%s", k->name, optarg);
-			if (add_str(&overrides, &noverrides, kv) < 0)
-				MAIN_EXIT(EX_OSERR);
-			break;
-		}
-	}
+	while ((ch = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1)
+		if ((rc = opt_one(o, ch, optarg)) != 0)
+			return (rc);
 	if (optind != argc) {
 		usage(stderr);
-		MAIN_EXIT(EX_USAGE);
+		return (EX_USAGE);
 	}
-	if (conf_path == NULL)
-		conf_path = DEF_CONF;
-	if (!check && pseudo_in == NULL && test_file == NULL) {
+	if (o->conf_path == NULL)
+		o->conf_path = DEF_CONF;
+	if (!o->check && o->pseudo_in == NULL && o->test_file == NULL) {
 		/* The daemon: file names must survive its chdir("/"). */
-		if ((conf_abs = absolute(conf_path)) == NULL ||
-		    absolute_overrides(overrides, noverrides) < 0)
-			MAIN_EXIT(EX_OSERR);
-		conf_path = conf_abs;
+		if ((o->conf_abs = absolute(o->conf_path)) == NULL ||
+		    absolute_overrides(o->overrides, o->noverrides) < 0)
+			return (EX_OSERR);
+		o->conf_path = o->conf_abs;
 	}
+	return (0);
+}
 
-	/* The first snapshot: every mode needs it. */
+/* load - the first snapshot, every file recorded in files */
+static struct snapshot *
+load(const struct opts *o, struct fileset *files)
+{
+	struct pm_diags diags = {0};
+	struct snapshot *snap;
+
 	if (tls_init() < 0)
 		fprintf(stderr,
 		    "privacy-milter: warning: OpenSSL cipher table"
 		    " unavailable; cipher names are written as given\n");
-	snap = snapshot_load(
-	    conf_path, (const char *const *)overrides, noverrides, &diags);
+	fileset_begin(files, 0);
+	snap = snapshot_load(o->conf_path, (const char *const *)o->overrides,
+	    o->noverrides, &diags);
+	fileset_end();
 	print_diags(&diags);
 	pm_diags_free(&diags);
-	if (snap == NULL) {
+	if (snap == NULL)
 		fprintf(stderr, "privacy-milter: configuration not loaded\n");
-		MAIN_EXIT(PM_EX_CONFIG);
-	}
+	return (snap);
+}
 
-	if (check) {
-		printf("privacy-milter: %s: OK, %zu rules\n", conf_path,
+/* run_pseudonym - --pseudonym: print the token of a value */
+static int
+run_pseudonym(const struct opts *o, const struct snapshot *snap)
+{
+	char tok[PSEUDONYM_TOKEN_MAX];
+
+	if (snap->key == NULL) {
+		fprintf(stderr,
+		    "privacy-milter: %s: no PseudonymKeyFile configured\n",
+		    o->conf_path);
+		return (PM_EX_CONFIG);
+	}
+	if (pseudonym_token(snap->key, o->pseudo_in, strlen(o->pseudo_in), tok,
+	        sizeof(tok)) < 0) {
+		fprintf(stderr, "privacy-milter: cannot compute token\n");
+		return (EX_SOFTWARE);
+	}
+	printf("%s\n", tok);
+	return (0);
+}
+
+/*
+ * validate - check the files in a process of its own, record them in lg
+ *
+ * The supervisor must never hold parsed rules, not even at its peak: a
+ * child process loads them (diagnostics on stderr as always), records the
+ * bytes it read in the shared memory and exits. Returns its exit status.
+ */
+static int
+validate(const struct opts *o, struct lastgood *lg)
+{
+	struct fileset *files;
+	struct snapshot *snap;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "privacy-milter: fork: %s\n", strerror(errno));
+		return (EX_OSERR);
+	}
+	if (pid == 0) {
+		if ((files = fileset_new()) == NULL)
+			_exit(EX_OSERR);
+		if ((snap = load(o, files)) == NULL)
+			_exit(PM_EX_CONFIG);
+		_exit(lastgood_save(lg, files) < 0 ? EX_SOFTWARE : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return (EX_OSERR);
+	return (WIFEXITED(status) ? WEXITSTATUS(status) : EX_SOFTWARE);
+}
+
+/* run_daemon - check the files, hand over to the supervisor */
+static int
+run_daemon(const struct opts *o)
+{
+	struct lastgood *lg;
+	struct fileset *files;
+	struct config *conf = NULL;
+	struct sup_args sa;
+	int rc;
+
+	if ((lg = lastgood_create()) == NULL)
+		return (EX_OSERR);
+	if ((rc = validate(o, lg)) != 0)
+		return (rc);
+	/* The supervisor's own configuration: the bytes just checked. */
+	if ((files = lastgood_load(lg)) == NULL ||
+	    (conf = daemon_config(
+	         o->conf_path, o->overrides, o->noverrides, files)) == NULL) {
+		fileset_free(files);
+		return (EX_OSERR);
+	}
+	fileset_free(files);
+	sa.conf_path = o->conf_path;
+	sa.overrides = (const char *const *)o->overrides;
+	sa.noverrides = o->noverrides;
+	sa.foreground = o->foreground;
+	rc = sup_run(&sa, conf, lg);
+	config_free(conf);
+	return (rc);
+}
+
+/* main - parse options, load and check, run one mode */
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct fileset *files = NULL;
+	struct snapshot *snap = NULL;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = opts_parse(&o, argc, argv)) != 0) {
+		rc = rc < 0 ? 0 : rc;
+		goto out;
+	}
+	if (!o.check && o.pseudo_in == NULL && o.test_file == NULL) {
+		rc = run_daemon(&o);
+		goto out;
+	}
+	if ((files = fileset_new()) == NULL) {
+		rc = EX_OSERR;
+		goto out;
+	}
+	if ((snap = load(&o, files)) == NULL)
+		rc = PM_EX_CONFIG;
+	else if (o.check) {
+		check_readable(snap->conf->user, files);
+		printf("privacy-milter: %s: OK, %zu rules\n", o.conf_path,
 		    rules_count(snap->rules));
 		rc = 0;
-	} else if (pseudo_in != NULL) {
-		char tok[PSEUDONYM_TOKEN_MAX];
-
-		if (snap->key == NULL) {
-			fprintf(stderr,
-			    "privacy-milter: %s: no PseudonymKeyFile"
-			    " configured\n",
-			    conf_path);
-			rc = PM_EX_CONFIG;
-		} else if (pseudonym_token(snap->key, pseudo_in,
-		               strlen(pseudo_in), tok, sizeof(tok)) < 0) {
-			fprintf(
-			    stderr, "privacy-milter: cannot compute token\n");
-			rc = EX_SOFTWARE;
-		} else {
-			printf("%s\n", tok);
-			rc = 0;
-		}
-	} else if (test_file != NULL) {
-		rc = tester_run(snap, test_file, (const char *const *)macros,
-		    nmacros, hide_first, stdout, stderr);
-	} else {
-		sa.conf_path = conf_path;
-		sa.overrides = (const char *const *)overrides;
-		sa.noverrides = noverrides;
-		sa.foreground = foreground;
-		rc = sup_run(&sa, snap);
-	}
-	snapshot_unref(snap);
+	} else if (o.pseudo_in != NULL)
+		rc = run_pseudonym(&o, snap);
+	else
+		rc = tester_run(snap, o.test_file,
+		    (const char *const *)o.macros, o.nmacros, o.hide_first,
+		    stdout, stderr);
 out:
-	free_strs(overrides, noverrides);
-	free_strs(macros, nmacros);
-	free(conf_abs);
+	snapshot_unref(snap);
+	fileset_free(files);
+	free_strs(o.overrides, o.noverrides);
+	free_strs(o.macros, o.nmacros);
+	free(o.conf_abs);
 	return (rc);
 }

@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "fileset.h"
 #include "pseudonym.h"
 
 #define PSEUDONYM_MIN_SECRET 16
@@ -98,70 +99,52 @@ pseudonym_key_from_bytes(const void *secret, size_t len, struct pm_error *err)
 struct pseudonym_key *
 pseudonym_key_load(const char *path, struct pm_error *err)
 {
-	unsigned char buf[PSEUDONYM_MAX_SECRET + 256];
-	struct pseudonym_key *key;
+	struct pm_buf buf = PM_BUF_INIT;
+	struct pseudonym_key *key = NULL;
 	struct pm_error e2;
-	struct stat st;
-	size_t len = 0;
-	ssize_t n;
-	int fd;
+	mode_t mode;
+	size_t len;
 
-	if ((fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK)) < 0) {
-		pm_error_set(err, "%s: cannot open pseudonym key: %s", path,
-		    strerror(errno));
-		return (NULL);
+	/* Through fileset_read(): a restarted child replays the bytes. */
+	if (fileset_read(path, &buf, &mode) < 0) {
+		if (mode != 0 && !S_ISREG(mode))
+			pm_error_set(err,
+			    "%s: pseudonym key is not a regular file", path);
+		else if (errno == EFBIG)
+			pm_error_set(err,
+			    "%s: pseudonym key too long (more than %d bytes)",
+			    path, PSEUDONYM_MAX_SECRET);
+		else
+			pm_error_set(err, "%s: %s pseudonym key: %s", path,
+			    mode == 0 ? "cannot open" : "cannot read",
+			    strerror(errno));
+		goto out;
 	}
-	if (fstat(fd, &st) < 0) {
-		pm_error_set(err, "%s: cannot stat pseudonym key: %s", path,
-		    strerror(errno));
-		close(fd);
-		return (NULL);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		pm_error_set(
-		    err, "%s: pseudonym key is not a regular file", path);
-		close(fd);
-		return (NULL);
-	}
-	if ((st.st_mode & S_IRWXO) != 0) {
+	if ((mode & S_IRWXO) != 0) {
 		pm_error_set(err,
 		    "%s: pseudonym key is accessible by other users (mode %04o); run \"chmod 600 %s\" (or \"chmod 640\" with the milter's group)",
-		    path, (unsigned)(st.st_mode & 07777), path);
-		close(fd);
-		return (NULL);
+		    path, (unsigned)(mode & 07777), path);
+		goto out;
 	}
-	while (len < sizeof(buf)) {
-		n = read(fd, buf + len, sizeof(buf) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			pm_error_set(err, "%s: cannot read pseudonym key: %s",
-			    path, strerror(errno));
-			close(fd);
-			OPENSSL_cleanse(buf, sizeof(buf));
-			return (NULL);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
+	len = buf.len;
 	while (len > 0 &&
-	    (buf[len - 1] == ' ' || buf[len - 1] == '\t' ||
-	        buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
-	        buf[len - 1] == '\v' || buf[len - 1] == '\f'))
+	    (buf.s[len - 1] == ' ' || buf.s[len - 1] == '\t' ||
+	        buf.s[len - 1] == '\n' || buf.s[len - 1] == '\r' ||
+	        buf.s[len - 1] == '\v' || buf.s[len - 1] == '\f'))
 		len--;
-	if (len == sizeof(buf) || len > PSEUDONYM_MAX_SECRET) {
+	if (len > PSEUDONYM_MAX_SECRET) {
 		pm_error_set(err,
 		    "%s: pseudonym key too long (more than %d bytes)", path,
 		    PSEUDONYM_MAX_SECRET);
-		OPENSSL_cleanse(buf, sizeof(buf));
-		return (NULL);
+		goto out;
 	}
-	key = pseudonym_key_from_bytes(buf, len, &e2);
-	OPENSSL_cleanse(buf, sizeof(buf));
+	key = pseudonym_key_from_bytes((const unsigned char *)buf.s, len, &e2);
 	if (key == NULL)
 		pm_error_set(err, "%s: %s", path, e2.text);
+out:
+	if (buf.s != NULL)
+		OPENSSL_cleanse(buf.s, buf.cap);
+	pm_buf_free(&buf);
 	return (key);
 }
 

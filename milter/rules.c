@@ -26,9 +26,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fileset.h"
 #include "rules_impl.h"
-
-#define RULES_MAX_FILE (64 * 1024 * 1024)
 
 /* rules_perr - report a problem in the file being parsed */
 void
@@ -461,35 +460,17 @@ rules_finish(struct ruleset *rs, size_t errors, struct pm_diags *diags)
 static int
 rules_read_file(const char *path, struct pm_buf *buf, struct pm_diags *diags)
 {
-	char chunk[65536];
-	size_t n;
-	FILE *fp;
-	int rc = 0;
-
-	if ((fp = fopen(path, "r")) == NULL) {
+	/* Through fileset_read(): a restarted child replays the bytes. */
+	if (fileset_read(path, buf, NULL) == 0)
+		return (0);
+	if (errno == EFBIG)
+		pm_diag_add(diags, PM_ERROR, path, 0, 0,
+		    "rules files are larger than %d MiB together",
+		    FILESET_MAX / 1024 / 1024);
+	else
 		pm_diag_add(diags, PM_ERROR, path, 0, 0,
 		    "cannot open rules file: %s", strerror(errno));
-		return (-1);
-	}
-	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf->len + n > RULES_MAX_FILE) {
-			pm_diag_add(diags, PM_ERROR, path, 0, 0,
-			    "rules file is larger than %d MiB",
-			    RULES_MAX_FILE / 1024 / 1024);
-			rc = -1;
-		} else if (pm_buf_append(buf, chunk, n) < 0) {
-			pm_diag_add(
-			    diags, PM_ERROR, path, 0, 0, "out of memory");
-			rc = -1;
-		}
-	}
-	if (rc == 0 && ferror(fp)) {
-		pm_diag_add(diags, PM_ERROR, path, 0, 0,
-		    "cannot read rules file: %s", strerror(errno));
-		rc = -1;
-	}
-	fclose(fp);
-	return (rc);
+	return (-1);
 }
 
 /* rules_load - parse files in order */

@@ -4,51 +4,11 @@
 /* SUMMARY
 /*	what the milter knows of the SMTP session
 /* SYNOPSIS
-/*	#include "session.h"
-/*
-/*	void	session_init(struct pm_session *s)
-/*	void	session_free(struct pm_session *s)
-/*	void	session_reset_message(struct pm_session *s)
-/*	void	session_reset_tls(struct pm_session *s)
-/*	int	session_set_client(struct pm_session *s, const char *hostname,
-/*		    const struct sockaddr *sa)
-/*	int	session_set_addr(struct pm_session *s, const char *addr)
-/*	int	session_set_macro(struct pm_session *s, const char *name,
-/*		    const char *value)
-/*	int	session_is_authenticated(const struct pm_session *s)
-/*	int	session_is_local(const struct pm_session *s)
-/*	int	session_has_tls(const struct pm_session *s)
-/*	const char *session_sender_domain(const struct pm_session *s)
+/*	See include/session.h.
 /* DESCRIPTION
-/*	session_init() empties every field and sets the port to -1
-/*	(unknown). session_free() releases the strings.
-/*
-/*	session_set_client() records the connect callback's host name and
-/*	socket address: AF_INET and AF_INET6 with their port; an
-/*	IPv4-mapped IPv6 address (::ffff:a.b.c.d) is stored as IPv4;
-/*	AF_UNIX, other families and NULL leave the family 0 (unknown) and
-/*	the port -1.
-/*
-/*	session_set_addr() parses a textual address (the offline tester's
-/*	client_addr); it accepts IPv6 in brackets and the "IPv6:" prefix.
-/*
-/*	session_set_macro() stores one macro; the table macro_map[] says
-/*	which name feeds which field. The sender ({mail_addr} or the MAIL
-/*	FROM argument) is stored without its angle brackets; the null
-/*	sender "<>" leaves it NULL.
-/*
-/*	session_is_local() is true for port 0 from 127.0.0.0/8, ::1 or no
-/*	address at all: Postfix's emulated connection for a local
-/*	submission.
-/*
-/*	session_sender_domain() returns the text after the last '@' of the
-/*	sender, as given (not lower-cased: callers compare it with
-/*	strcasecmp()), or NULL for no sender, the null sender or an address
-/*	without a domain.
-/* DIAGNOSTICS
-/*	session_set_client(), session_set_addr() and session_set_macro()
-/*	return -1 on a bad address or when memory is exhausted; the field
-/*	is then left empty.
+/*	Implementation notes: session_set_macro() finds the table entry by
+/*	its name without braces, so "{i}" and "i", "daemon_name" and
+/*	"{daemon_name}" are the same macro.
 /*--*/
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -61,30 +21,33 @@
 
 #include "session.h"
 
-/* Which macro feeds which string field. */
-struct macro_map {
-	const char *name; /* without braces */
-	size_t offset; /* of a char * in struct pm_session */
-	int message; /* 1: cleared per message */
-	int tls; /* 1: cleared at each HELO */
-};
+static int set_addr(struct pm_session *, const char *);
+static int set_port(struct pm_session *, const char *);
+static int set_sender(struct pm_session *, const char *);
 
-#define FIELD(f) offsetof(struct pm_session, f)
+#define F(f) offsetof(struct pm_session, f)
+#define AT_C SESSION_AT_CONNECT
+#define AT_H SESSION_AT_HELO
+#define AT_M SESSION_AT_MAIL
+#define AT_E SESSION_AT_EOM
 
-static const struct macro_map macro_map[] = {
-    {"daemon_name", FIELD(daemon_name), 0, 0},
-    {"daemon_port", FIELD(daemon_port), 0, 0},
-    {"client_name", FIELD(client_name), 0, 0},
-    {"tls_version", FIELD(tls_version), 0, 1},
-    {"cipher", FIELD(cipher), 0, 1},
-    {"cipher_bits", FIELD(cipher_bits), 0, 1},
-    {"cert_subject", FIELD(cert_subject), 0, 1},
-    {"cert_issuer", FIELD(cert_issuer), 0, 1},
-    {"auth_authen", FIELD(auth_authen), 1, 0},
-    {"auth_type", FIELD(auth_type), 1, 0},
-    {"mail_addr", FIELD(sender), 1, 0},
-    {"i", FIELD(queue_id), 1, 0},
-    {NULL, 0, 0, 0},
+/* The macros the milter uses: see session.h. */
+const struct session_macro session_macros[] = {
+    {"{daemon_name}", AT_C, SESSION_CONN, F(daemon_name), NULL},
+    {"{daemon_port}", AT_C, SESSION_CONN, F(daemon_port), NULL},
+    {"{client_addr}", AT_C, SESSION_ADDR, SESSION_NO_FIELD, set_addr},
+    {"{client_port}", AT_C, SESSION_ADDR, SESSION_NO_FIELD, set_port},
+    {"{client_name}", 0, SESSION_CONN, F(client_name), NULL},
+    {"{tls_version}", AT_H | AT_M, SESSION_TLS, F(tls_version), NULL},
+    {"{cipher}", AT_H | AT_M, SESSION_TLS, F(cipher), NULL},
+    {"{cipher_bits}", AT_H | AT_M, SESSION_TLS, F(cipher_bits), NULL},
+    {"{cert_subject}", AT_H | AT_M, SESSION_TLS, F(cert_subject), NULL},
+    {"{cert_issuer}", AT_H | AT_M, SESSION_TLS, F(cert_issuer), NULL},
+    {"{auth_authen}", AT_M, SESSION_MSG, F(auth_authen), NULL},
+    {"{auth_type}", AT_M, SESSION_MSG, F(auth_type), NULL},
+    {"{mail_addr}", AT_M, SESSION_MSG, F(sender), set_sender},
+    {"i", AT_E, SESSION_MSG, F(queue_id), NULL},
+    {NULL, 0, SESSION_CONN, 0, NULL},
 };
 
 /* field - the char * slot at offset */
@@ -102,46 +65,42 @@ session_init(struct pm_session *s)
 	s->port = -1;
 }
 
+/* clear_kinds - free the string fields of the kinds in mask */
+static void
+clear_kinds(struct pm_session *s, unsigned mask)
+{
+	const struct session_macro *m;
+
+	for (m = session_macros; m->name != NULL; m++) {
+		if (m->field == SESSION_NO_FIELD ||
+		    (SESSION_KIND(m->kind) & mask) == 0)
+			continue;
+		free(*field(s, m->field));
+		*field(s, m->field) = NULL;
+	}
+}
+
 /* session_free - release strings */
 void
 session_free(struct pm_session *s)
 {
-	const struct macro_map *m;
-
-	for (m = macro_map; m->name != NULL; m++) {
-		free(*field(s, m->offset));
-		*field(s, m->offset) = NULL;
-	}
+	clear_kinds(s, ~0u);
 	free(s->helo);
 	s->helo = NULL;
-}
-
-/* clear_where - free the fields selected by the message or tls flag */
-static void
-clear_where(struct pm_session *s, int message, int tls)
-{
-	const struct macro_map *m;
-
-	for (m = macro_map; m->name != NULL; m++) {
-		if ((message && m->message) || (tls && m->tls)) {
-			free(*field(s, m->offset));
-			*field(s, m->offset) = NULL;
-		}
-	}
 }
 
 /* session_reset_message - clear the per-message fields */
 void
 session_reset_message(struct pm_session *s)
 {
-	clear_where(s, 1, 0);
+	clear_kinds(s, SESSION_KIND(SESSION_MSG));
 }
 
 /* session_reset_tls - clear the TLS fields */
 void
 session_reset_tls(struct pm_session *s)
 {
-	clear_where(s, 0, 1);
+	clear_kinds(s, SESSION_KIND(SESSION_TLS));
 }
 
 /* clear_addr - forget the client address */
@@ -258,6 +217,13 @@ session_set_addr(struct pm_session *s, const char *addr)
 	return (-1);
 }
 
+/* set_addr - {client_addr}: parse the address */
+static int
+set_addr(struct pm_session *s, const char *value)
+{
+	return (session_set_addr(s, value));
+}
+
 /* set_port - parse a decimal port; empty clears */
 static int
 set_port(struct pm_session *s, const char *value)
@@ -302,35 +268,41 @@ set_sender(struct pm_session *s, const char *value)
 	return (0);
 }
 
-/* session_set_macro - store one macro by name */
-int
-session_set_macro(struct pm_session *s, const char *name, const char *value)
+/* bare - name without braces into buf; 0, or -1 when too long */
+static int
+bare(const char *name, char *buf, size_t size)
 {
-	const struct macro_map *m;
-	size_t len;
-	char bare[32];
+	size_t len = strlen(name);
 
-	if (name == NULL)
-		return (0);
-	len = strlen(name);
 	if (len >= 2 && name[0] == '{' && name[len - 1] == '}') {
 		name++;
 		len -= 2;
 	}
-	if (len >= sizeof(bare))
-		return (0);
-	memcpy(bare, name, len);
-	bare[len] = 0;
+	if (len >= size)
+		return (-1);
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	return (0);
+}
 
-	if (strcmp(bare, "client_addr") == 0)
-		return (session_set_addr(s, value));
-	if (strcmp(bare, "client_port") == 0)
-		return (set_port(s, value));
-	if (strcmp(bare, "mail_addr") == 0)
-		return (set_sender(s, value));
-	for (m = macro_map; m->name != NULL; m++)
-		if (strcmp(bare, m->name) == 0)
-			return (set_string(field(s, m->offset), value));
+/* session_set_macro - store one macro by name */
+int
+session_set_macro(struct pm_session *s, const char *name, const char *value)
+{
+	const struct session_macro *m;
+	char want[32], have[32];
+
+	if (name == NULL || bare(name, want, sizeof(want)) < 0)
+		return (0);
+	for (m = session_macros; m->name != NULL; m++) {
+		if (bare(m->name, have, sizeof(have)) < 0)
+			continue;
+		if (strcmp(want, have) != 0)
+			continue;
+		if (m->set != NULL)
+			return (m->set(s, value));
+		return (set_string(field(s, m->field), value));
+	}
 	return (0);
 }
 

@@ -414,7 +414,7 @@ tester_engine(const struct snapshot *snap, const struct tester *t,
 	struct pm_error perr;
 	int rc;
 
-	if (snapshot_engine_params(snap, sess, &ep, &tlsval) < 0) {
+	if (params_engine(snap, sess, &ep, &tlsval) < 0) {
 		fprintf(t->err, "privacy-milter: out of memory\n");
 		pm_buf_free(&tlsval);
 		return (EX_OSERR);

@@ -13,14 +13,14 @@
 # seconds; in a build not configured for fuzzing it makes its own (clang)
 # build first. See tests/fuzz/README for how a crash becomes a test.
 
-FUZZ_NAMES = rules engine engine_rules fold msgparse tls config
+FUZZ_NAMES = rules engine engine_rules fold msgparse tls config packet
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_SRCDIR='"$(abs_top_srcdir)"'
 FUZZ_SECONDS = 60
 
 REPLAY_PROGS = tests/fuzz/replay_rules tests/fuzz/replay_engine \
 	tests/fuzz/replay_engine_rules tests/fuzz/replay_fold \
 	tests/fuzz/replay_msgparse tests/fuzz/replay_tls \
-	tests/fuzz/replay_config
+	tests/fuzz/replay_config tests/fuzz/replay_packet
 check_PROGRAMS += $(REPLAY_PROGS)
 TESTS += tests/fuzz/replay
 EXTRA_DIST += tests/fuzz/replay tests/fuzz/smoke tests/fuzz/README \
@@ -60,12 +60,17 @@ tests_fuzz_replay_fold_SOURCES = tests/fuzz/fuzz_fold.c \
 	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
 tests_fuzz_replay_fold_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_replay_fold_LDADD = $(CORE_LIBS)
+tests_fuzz_replay_packet_SOURCES = tests/fuzz/fuzz_packet.c \
+	tests/fuzz/replay_main.c tests/fuzz/fuzz.h
+tests_fuzz_replay_packet_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_replay_packet_LDADD = $(CORE_LIBS)
 
 FUZZ_PROGS =
 if ENABLE_FUZZ
 FUZZ_PROGS += tests/fuzz/fuzz_rules tests/fuzz/fuzz_engine \
 	tests/fuzz/fuzz_engine_rules tests/fuzz/fuzz_fold \
-	tests/fuzz/fuzz_msgparse tests/fuzz/fuzz_tls tests/fuzz/fuzz_config
+	tests/fuzz/fuzz_msgparse tests/fuzz/fuzz_tls tests/fuzz/fuzz_config \
+	tests/fuzz/fuzz_packet
 noinst_PROGRAMS += $(FUZZ_PROGS)
 FUZZ_LINK = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_rules_SOURCES = tests/fuzz/fuzz_rules.c tests/fuzz/fuzz.h
@@ -99,6 +104,10 @@ tests_fuzz_fuzz_fold_SOURCES = tests/fuzz/fuzz_fold.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_fold_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_fold_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_fold_LDADD = $(CORE_LIBS)
+tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_packet_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_packet_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_packet_LDADD = $(CORE_LIBS)
 endif
 
 # make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="rules tls"]: every target for N

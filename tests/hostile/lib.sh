@@ -20,7 +20,9 @@ bld=$(pwd)
 bin=$bld/privacy-milter
 [ -x "$bin" ] || bin=$src/privacy-milter
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pm-hostile.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# At exit: stop a daemon left running (hl_milter_start), remove $tmp.
+trap 'hl_milter_stop; [ "${PM_KEEP:-0}" = 1 ] && echo "# kept $tmp" || rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 n=0
 nfail=0
 ntodo=0
@@ -104,4 +106,83 @@ hl_maxline() {
 # hl_headers FILE: the header section of a message (up to the empty line)
 hl_headers() {
 	LC_ALL=C awk '/^\r?$/ { exit } { print }' "$1"
+}
+
+# The daemon, for the tests that talk to it over its socket.
+# hl_milter_start CONF [ARGS...]: start it in the foreground (a background
+#   job) on unix:$tmp/pm.sock with pidfile $tmp/pm.pid, no user switch,
+#   log in $LOG; waits (10 s) until the pidfile names it and a child runs;
+#   sets MPID. hl_milter_stop: SIGTERM, wait (10 s, then SIGKILL); sets MRC.
+# hl_child: the supervisor's child (empty: none).
+# hl_wait_log PATTERN COUNT [SECS]: until $LOG has COUNT matching lines
+#   (default 10 s); 1 when it did not happen.
+SOCK=$tmp/pm.sock
+PIDF=$tmp/pm.pid
+LOG=$tmp/milter.log
+MPID=
+MRC=
+PYLIB=$src/tests/hostile
+
+hl_milter_start() {
+	_conf=$1
+	shift
+	"$bin" -f -c "$_conf" -o "Socket=unix:$SOCK" -o "PidFile=$PIDF" \
+	    -o UserID= -o SocketGroup= "$@" >> "$LOG" 2>&1 &
+	MPID=$!
+	_w=0
+	while [ $_w -lt 100 ]; do
+		if [ -S "$SOCK" ] && [ "$(cat "$PIDF" 2>/dev/null)" = "$MPID" ] &&
+		    [ -n "$(hl_child)" ]; then
+			return 0
+		fi
+		kill -0 "$MPID" 2>/dev/null || return 1
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+	return 1
+}
+
+hl_child() {
+	[ -n "$MPID" ] && pgrep -P "$MPID" | head -n 1
+}
+
+hl_milter_stop() {
+	MRC=
+	[ -n "$MPID" ] || return 0
+	kill -TERM "$MPID" 2>/dev/null
+	_w=0
+	while kill -0 "$MPID" 2>/dev/null && [ $_w -lt 100 ]; do
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+	kill -KILL "$MPID" 2>/dev/null
+	wait "$MPID" 2>/dev/null
+	MRC=$?
+	MPID=
+}
+
+hl_wait_log() {
+	_w=0
+	_max=$((${3:-10} * 10))
+	while [ $_w -lt $_max ]; do
+		[ "$(grep -c -e "$1" "$LOG" 2>/dev/null)" -ge "$2" ] && return 0
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+	return 1
+}
+
+# hl_daemon_conf [LINE...]: $tmp/pm.conf for the daemon: the default rules,
+#   the TLS header, in the foreground, plus each LINE ("Key value")
+hl_daemon_conf() {
+	{
+		printf 'AuthservID\tmx.test.example\nBackground\tno\n'
+		printf 'TLSHeader\tyes\nRulesFile\t%s\n' "$src/rules/default.rules"
+		for _l in "$@"; do printf '%s\n' "$_l"; done
+	} > "$tmp/pm.conf"
+}
+
+# hl_py CODE...: python3 with tests/hostile on the path (milterproto)
+hl_py() {
+	PYTHONPATH=$PYLIB python3 "$@"
 }

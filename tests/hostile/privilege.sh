@@ -48,16 +48,7 @@ LOG=$tmp/milter.log
 MPID=
 
 stop() {
-	if [ -n "$MPID" ] && kill -0 "$MPID" 2>/dev/null; then
-		kill -TERM "$MPID"
-		i=0
-		while kill -0 "$MPID" 2>/dev/null && [ $i -lt 100 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -KILL "$MPID" 2>/dev/null
-	fi
-	MPID=
+	hl_milter_stop
 }
 trap 'stop; [ "${PM_KEEP:-0}" = 1 ] && echo "# kept $tmp" || rm -rf "$tmp"' EXIT INT TERM
 

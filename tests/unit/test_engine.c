@@ -165,7 +165,7 @@ auth_session(struct pm_session *s)
 	ck_assert_int_eq(
 	    session_set_macro(s, "client_name", "dsl-203-0-113-45.example.net"),
 	    0);
-	ck_assert_int_eq(session_set_macro(s, "{auth_authen}", "anna"), 0);
+	ck_assert_int_eq(session_set_macro(s, "{auth_authen}", "anna7"), 0);
 	s->helo = strdup("laptop.home.lan");
 }
 
@@ -174,7 +174,7 @@ START_TEST(find_redacts_session_values_in_any_header)
 	static const struct engine_header h[] = {
 	    {"From", " anna <anna@example.org>"},
 	    {"X-Originating-IP", " [203.0.113.45]"},
-	    {"X-Panel-Sender", " anna from dsl-203-0-113-45.example.net"},
+	    {"X-Panel-Sender", " anna7 from dsl-203-0-113-45.example.net"},
 	    {"Received", " from laptop.home.lan by mail.example.org (Postfix)"},
 	    {"X-Version", " (8.17.1.9/8.17.1.9) queue 4CxC9q0TnPz9vTj"},
 	};
