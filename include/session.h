@@ -47,7 +47,8 @@
 /*
 /*	session_set_macro() stores one macro of the table, named with or
 /*	without braces ("{auth_authen}" or "auth_authen"; also the
-/*	tester's pseudo-macros client_addr, client_port and client_name).
+/*	tester's pseudo-macros client_addr, client_port, client_name and
+/*	helo, what the connect and HELO callbacks give the milter).
 /*	An empty value clears the field; unknown names are ignored (0).
 /*	The sender ({mail_addr} or the MAIL FROM argument) is stored
 /*	without its angle brackets; the null sender "<>" leaves it NULL.
@@ -83,6 +84,7 @@ struct pm_session {
 	char client_addr[64]; /* text form, "" when unknown */
 	char *client_name; /* connect hostname */
 	char *helo;
+	char *own_host; /* {j}: the MTA's own name */
 	char *daemon_name; /* {daemon_name} */
 	char *daemon_port; /* {daemon_port} (Postfix >= 3.2) */
 	char *tls_version; /* {tls_version}, NULL: no TLS */

@@ -43,6 +43,7 @@ params_engine(const struct snapshot *snap, const struct pm_session *sess,
 	ep->session = sess;
 	ep->key = snap->key;
 	ep->authserv_id = snap->authserv_id;
+	ep->own_host = sess->own_host;
 	ep->trusted_reinjection = params_trusted_reinjection(snap->conf, sess);
 	if (!snap->conf->tls_header)
 		return (0);

@@ -38,6 +38,8 @@ const struct session_macro session_macros[] = {
     {"{client_addr}", AT_C, SESSION_ADDR, SESSION_NO_FIELD, set_addr},
     {"{client_port}", AT_C, SESSION_ADDR, SESSION_NO_FIELD, set_port},
     {"{client_name}", 0, SESSION_CONN, F(client_name), NULL},
+    {"j", AT_C, SESSION_CONN, F(own_host), NULL},
+    {"helo", 0, SESSION_CONN, F(helo), NULL}, /* the HELO callback's */
     {"{tls_version}", AT_H | AT_M, SESSION_TLS, F(tls_version), NULL},
     {"{cipher}", AT_H | AT_M, SESSION_TLS, F(cipher), NULL},
     {"{cipher_bits}", AT_H | AT_M, SESSION_TLS, F(cipher_bits), NULL},
@@ -84,9 +86,7 @@ clear_kinds(struct pm_session *s, unsigned mask)
 void
 session_free(struct pm_session *s)
 {
-	clear_kinds(s, ~0u);
-	free(s->helo);
-	s->helo = NULL;
+	clear_kinds(s, ~0u); /* helo too: it is in the table */
 }
 
 /* session_reset_message - clear the per-message fields */
