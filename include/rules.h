@@ -19,6 +19,8 @@
 /*	uint32_t rules_max_captures(rs)
 /*	unsigned rules_detect_kinds(rs)
 /*	size_t	rules_keep_networks(rs, &nets)
+/*	const struct rules_names *rules_detect_except(rs)
+/*	int	rules_names_has(list, name, len)
 /*	int	rules_match(rs, rule, line, linelen, value, valuelen, ev, err)
 /* DESCRIPTION
 /*	rules_load() parses one or more rules files, in order, into one
@@ -66,6 +68,11 @@
 /*	"find" rules use (0: none; the engine then prepares no detectors).
 /*	rules_keep_networks() gives the networks of the set's
 /*	"keep-networks" statements, which the "address" kind leaves alone.
+/*	rules_detect_except() gives the "except" list of the set's last
+/*	rule that finds addresses (the headers the rules treat as the
+/*	user's own content; NULL when there is none): the audit judges by
+/*	the same line. rules_names_has() says whether a header name is in
+/*	such a list (a glob "X-*" matches by prefix; any case).
 /*
 /*	rules_match() is the one question asked of a rule: do its header
 /*	names, its condition (against ev->facts), its "if" guards (matched
@@ -210,6 +217,8 @@ const struct match_ctx *rules_match_ctx(const struct ruleset *);
 uint32_t rules_max_captures(const struct ruleset *);
 unsigned rules_detect_kinds(const struct ruleset *);
 size_t rules_keep_networks(const struct ruleset *, const struct pm_net **);
+const struct rules_names *rules_detect_except(const struct ruleset *);
+int rules_names_has(const struct rules_names *, const char *name, size_t len);
 
 int rules_match(const struct ruleset *, const struct rule *, const char *line,
     size_t linelen, const char *value, size_t valuelen, struct rules_eval *,

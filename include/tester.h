@@ -9,6 +9,9 @@
 /*	int	tester_run(const struct snapshot *snap, const char *file,
 /*		    const char *const *macros, size_t nmacros,
 /*		    int hide_first_received, FILE *out, FILE *err)
+/*	int	tester_read(const char *file, struct pm_buf *b, FILE *err)
+/*	int	tester_session(struct pm_session *sess,
+/*		    const char *const *macros, size_t nmacros, FILE *err)
 /* DESCRIPTION
 /*	The command-line front end of the offline tester; part of the
 /*	privacy-milter program, not of the pure core (it prints and picks
@@ -45,8 +48,14 @@
 /*	Name #N (...)" (not changed: the header is DKIM-signed). With DryRun
 /*	the message is printed unchanged and every edit line starts with
 /*	"would ".
+/*
+/*	tester_read() reads a whole file ("-": standard input) into b;
+/*	tester_session() fills a session from "NAME=VALUE" macros. The
+/*	audit (audit.h) reads and describes sessions the same way.
 /* DIAGNOSTICS
-/*	tester_run() returns 0; EX_NOINPUT when the file cannot be read;
+/*	tester_read() returns EX_NOINPUT (reported on err) when the file
+/*	cannot be read, tester_session() EX_USAGE for a bad macro; both
+/*	0 otherwise. tester_run() returns 0; EX_NOINPUT when the file cannot be read;
 /*	EX_USAGE for a macro that the session refuses; EX_TEMPFAIL when
 /*	the engine fails and OnError is tempfail (nothing is printed to
 /*	out); EX_IOERR when out cannot be written; EX_OSERR when memory
@@ -60,10 +69,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "session.h"
 #include "snapshot.h"
+#include "util.h"
 
 int tester_run(const struct snapshot *, const char *file,
     const char *const *macros, size_t nmacros, int hide_first_received,
     FILE *out, FILE *err);
+int tester_read(const char *file, struct pm_buf *, FILE *err);
+int tester_session(
+    struct pm_session *, const char *const *macros, size_t nmacros, FILE *err);
 
 #endif

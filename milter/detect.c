@@ -796,6 +796,14 @@ dynamic_name(const char *s, size_t n)
 	}
 	if (dots == 0 || digits == 0 || numeric == n)
 		return (0);
+	/* A host name ends in a top-level domain of letters: a queue id
+	 * such as 00400317.4C87FB1D.00000DF6 does not. */
+	for (b = n; b > 0 && s[b - 1] != '.'; b--)
+		;
+	for (i = b; i < n && IS_ALPHA((unsigned char)s[i]); i++)
+		;
+	if (i < n || n - b < 2)
+		return (0);
 	if (embeds_ipv4(s, n))
 		return (1);
 	for (b = 0, i = 0; i <= n; i++)
@@ -900,6 +908,20 @@ scan_accounts(const char *v, size_t len, struct detect_hits *h)
 	return (0);
 }
 
+/* product_word - a preposition that puts an address after it */
+static int
+product_word(const char *w, size_t n)
+{
+	static const char *const words[] = {"for", "from", "by", "via", "with",
+	    "and", "at", "to", "host", "ip", "client", "addr", "address"};
+	size_t k;
+
+	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (strlen(words[k]) == n && strncasecmp(words[k], w, n) == 0)
+			return (1);
+	return (0);
+}
+
 /* scan_products - "Name/1.2" and "Name 1.2.3" tokens */
 static int
 scan_products(const char *v, size_t len, struct detect_hits *h)
@@ -935,7 +957,10 @@ scan_products(const char *v, size_t len, struct detect_hits *h)
 			while (k < len &&
 			    (IS_ALNUM((unsigned char)v[k]) || v[k] == '-'))
 				k++;
-			if (dots > 0) {
+			/* "for 203.0.113.99", "via 10.0.0.1": a word and an
+			 * address, not a product. */
+			if (dots > 0 &&
+			    !(dots == 3 && product_word(v + i, e - i))) {
 				if (hit_add(h, i, k - i, DETECT_PRODUCT) < 0)
 					return (-1);
 				i = k;

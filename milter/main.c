@@ -10,11 +10,14 @@
 /*	privacy-milter -c conf --test-message FILE [--macro NAME=VALUE]...
 /*		[--hide-first-received]
 /*	privacy-milter -c conf --pseudonym VALUE
+/*	privacy-milter -c conf --audit [--macro NAME=VALUE]...
+/*		[--hide-first-received] [--audit-values] [--audit-json] PATH...
 /* DESCRIPTION
 /*	main() parses the command line, turns options that have a config
 /*	key into overrides ("Key=value", re-applied at every reload), loads
 /*	the first snapshot and hands over to one of: --check, the offline
-/*	tester, the pseudonym calculator, or the supervisor (daemon).
+/*	tester, the audit, the pseudonym calculator, or the supervisor
+/*	(daemon).
 /* DIAGNOSTICS
 /*	Exit 0 on success, 64 on usage errors, 78 (EX_CONFIG) when the
 /*	configuration or rules do not load; every problem on stderr as
@@ -32,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "config.h"
 #include "fileset.h"
 #include "lastgood.h"
@@ -52,6 +56,9 @@ enum {
 	OPT_MACRO,
 	OPT_HIDE_FIRST,
 	OPT_PSEUDONYM,
+	OPT_AUDIT,
+	OPT_AUDIT_VALUES,
+	OPT_AUDIT_JSON,
 };
 
 static const struct option long_opts[] = {
@@ -64,6 +71,9 @@ static const struct option long_opts[] = {
     {"macro", required_argument, NULL, OPT_MACRO},
     {"hide-first-received", no_argument, NULL, OPT_HIDE_FIRST},
     {"pseudonym", required_argument, NULL, OPT_PSEUDONYM},
+    {"audit", no_argument, NULL, OPT_AUDIT},
+    {"audit-values", no_argument, NULL, OPT_AUDIT_VALUES},
+    {"audit-json", no_argument, NULL, OPT_AUDIT_JSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -79,6 +89,8 @@ usage(FILE *fp)
 	    "       privacy-milter -c conf --test-message FILE"
 	    " [--macro NAME=VALUE]... [--hide-first-received]\n"
 	    "       privacy-milter -c conf --pseudonym VALUE\n"
+	    "       privacy-milter -c conf --audit [--macro NAME=VALUE]..."
+	    " [--hide-first-received] [--audit-values] [--audit-json] PATH...\n"
 	    "options:\n"
 	    "  -c FILE   configuration file (default " DEF_CONF ")\n"
 	    "  -f        stay in the foreground, log to stderr\n"
@@ -242,6 +254,11 @@ struct opts {
 	int check;
 	int foreground;
 	int hide_first;
+	int audit; /* --audit: the remaining arguments are paths */
+	int audit_values;
+	int audit_json;
+	char **paths;
+	size_t npaths;
 	char *conf_abs; /* conf_path made absolute (the daemon) */
 };
 
@@ -310,6 +327,15 @@ opt_one(struct opts *o, int ch, const char *arg)
 	case OPT_PSEUDONYM:
 		o->pseudo_in = arg;
 		return (0);
+	case OPT_AUDIT:
+		o->audit = 1;
+		return (0);
+	case OPT_AUDIT_VALUES:
+		o->audit_values = 1;
+		return (0);
+	case OPT_AUDIT_JSON:
+		o->audit_json = 1;
+		return (0);
 	default:
 		return (opt_key(o, ch, arg));
 	}
@@ -336,13 +362,21 @@ opts_parse(struct opts *o, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1)
 		if ((rc = opt_one(o, ch, optarg)) != 0)
 			return (rc);
-	if (optind != argc) {
+	/* Only the audit takes arguments: the mail to read. */
+	if (o->audit != (optind != argc)) {
+		if (o->audit)
+			fprintf(stderr,
+			    "privacy-milter: --audit needs an mbox, a maildir, a directory or a message file\n");
 		usage(stderr);
 		return (EX_USAGE);
 	}
+	while (optind < argc)
+		if (add_str(&o->paths, &o->npaths, argv[optind++]) < 0)
+			return (EX_OSERR);
 	if (o->conf_path == NULL)
 		o->conf_path = DEF_CONF;
-	if (!o->check && o->pseudo_in == NULL && o->test_file == NULL) {
+	if (!o->check && o->pseudo_in == NULL && o->test_file == NULL &&
+	    !o->audit) {
 		/* The daemon: file names must survive its chdir("/"). */
 		if ((o->conf_abs = absolute(o->conf_path)) == NULL ||
 		    absolute_overrides(o->overrides, o->noverrides) < 0)
@@ -372,6 +406,24 @@ load(const struct opts *o, struct fileset *files)
 	if (snap == NULL)
 		fprintf(stderr, "privacy-milter: configuration not loaded\n");
 	return (snap);
+}
+
+/* run_audit - --audit: the rules over a sample of mail */
+static int
+run_audit(const struct opts *o, const struct snapshot *snap)
+{
+	struct audit_opts ao;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.paths = (const char *const *)o->paths;
+	ao.npaths = o->npaths;
+	ao.macros = (const char *const *)o->macros;
+	ao.nmacros = o->nmacros;
+	ao.hide_first_received = o->hide_first;
+	ao.values = o->audit_values;
+	ao.json = o->audit_json;
+	ao.progress = 1;
+	return (audit_run(snap, &ao, stdout, stderr));
 }
 
 /* run_pseudonym - --pseudonym: print the token of a value */
@@ -474,7 +526,8 @@ main(int argc, char **argv)
 		rc = rc < 0 ? 0 : rc;
 		goto out;
 	}
-	if (!o.check && o.pseudo_in == NULL && o.test_file == NULL) {
+	if (!o.check && o.pseudo_in == NULL && o.test_file == NULL &&
+	    !o.audit) {
 		rc = run_daemon(&o);
 		goto out;
 	}
@@ -491,15 +544,18 @@ main(int argc, char **argv)
 		rc = 0;
 	} else if (o.pseudo_in != NULL)
 		rc = run_pseudonym(&o, snap);
+	else if (o.audit)
+		rc = run_audit(&o, snap);
 	else
-		rc = tester_run(snap, o.test_file,
-		    (const char *const *)o.macros, o.nmacros, o.hide_first,
-		    stdout, stderr);
+		rc =
+		    tester_run(snap, o.test_file, (const char *const *)o.macros,
+		        o.nmacros, o.hide_first, stdout, stderr);
 out:
 	snapshot_unref(snap);
 	fileset_free(files);
 	free_strs(o.overrides, o.noverrides);
 	free_strs(o.macros, o.nmacros);
+	free_strs(o.paths, o.npaths);
 	free(o.conf_abs);
 	return (rc);
 }

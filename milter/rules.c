@@ -612,8 +612,22 @@ rules_keep_networks(const struct ruleset *rs, const struct pm_net **nets)
 	return (rs->nkeep);
 }
 
+/* rules_detect_except - the except list of the last rule finding addresses */
+const struct rules_names *
+rules_detect_except(const struct ruleset *rs)
+{
+	size_t i;
+
+	for (i = rs->nrules; i > 0; i--)
+		if (rs->rules[i - 1].find & DETECT_ADDRESS)
+			return (rs->rules[i - 1].except.n > 0
+			        ? &rs->rules[i - 1].except
+			        : NULL);
+	return (NULL);
+}
+
 /* rules_names_has - name (len bytes) is in the list (globs: prefixes) */
-static int
+int
 rules_names_has(const struct rules_names *l, const char *name, size_t len)
 {
 	size_t i, n;

@@ -49,7 +49,7 @@ struct tester_item {
 };
 
 /* tester_read - read a whole file or stdin into memory */
-static int
+int
 tester_read(const char *file, struct pm_buf *b, FILE *err)
 {
 	char chunk[65536];
@@ -329,7 +329,7 @@ tester_print_body(const struct tester *t)
 }
 
 /* tester_session - the session, as the macros describe it */
-static int
+int
 tester_session(struct pm_session *sess, const char *const *macros,
     size_t nmacros, FILE *err)
 {

@@ -8,10 +8,17 @@
 # against Postfix itself (postmap -hmq; skipped without postfix-pcre).
 # Generated wrappers pass the absolute source and build directories, so
 # the tests work in VPATH builds and under make distcheck.
-TESTS += tests/golden/golden.sh tests/golden/postfix-oracle.test
-check_SCRIPTS += tests/golden/golden.sh tests/golden/postfix-oracle.test
-CLEANFILES += tests/golden/golden.sh tests/golden/postfix-oracle.test
+# tests/golden/audit.sh: --audit over the same cases (in-scope mail leaks
+# nothing after the default rules) and over a sample as an mbox, a maildir
+# and a directory, against tests/golden/audit/.
+TESTS += tests/golden/golden.sh tests/golden/postfix-oracle.test \
+	tests/golden/audit.test
+check_SCRIPTS += tests/golden/golden.sh tests/golden/postfix-oracle.test \
+	tests/golden/audit.test
+CLEANFILES += tests/golden/golden.sh tests/golden/postfix-oracle.test \
+	tests/golden/audit.test
 EXTRA_DIST += tests/golden/run.sh tests/golden/postfix-oracle.sh \
+	tests/golden/audit.sh tests/golden/audit \
 	tests/golden/test.conf tests/golden/broken.rules \
 	tests/golden/notes.rules tests/golden/cases
 
@@ -25,4 +32,10 @@ tests/golden/postfix-oracle.test: Makefile
 	@$(MKDIR_P) tests/golden
 	@{ echo "#!/bin/sh"; \
 	  echo "exec $(SHELL) \"$(abs_top_srcdir)/tests/golden/postfix-oracle.sh\" --srcdir \"$(abs_top_srcdir)\" --builddir \"$(abs_top_builddir)\" \"\$$@\""; \
+	} > $@ && chmod +x $@
+
+tests/golden/audit.test: Makefile
+	@$(MKDIR_P) tests/golden
+	@{ echo "#!/bin/sh"; \
+	  echo "exec $(SHELL) \"$(abs_top_srcdir)/tests/golden/audit.sh\" --srcdir \"$(abs_top_srcdir)\" --builddir \"$(abs_top_builddir)\" \"\$$@\""; \
 	} > $@ && chmod +x $@

@@ -321,9 +321,10 @@ START_TEST(dynamic_names_of_client_lines)
 	ck_assert_str_eq(mark(&ds, DETECT_DYNAMIC_HOST, "X-Test",
 	                     "mail.example.org mx2.example.net 192.0.2.1 "
 	                     "dynamics.example.com res.example.com 8.17.1.9 "
-	                     "v1-2-3-4.example"),
+	                     "v1-2-3-4.example 00400317.4C87FB1D.00000DF6"),
 	    "mail.example.org mx2.example.net 192.0.2.1 dynamics.example.com "
-	    "res.example.com 8.17.1.9 <v1-2-3-4.example>");
+	    "res.example.com 8.17.1.9 <v1-2-3-4.example> "
+	    "00400317.4C87FB1D.00000DF6");
 	detect_free(&ds);
 }
 END_TEST
@@ -368,6 +369,9 @@ START_TEST(product_and_version_tokens)
 	ck_assert_str_eq(mark(&ds, DETECT_PRODUCT, "X-Test",
 	                     "with esmtp (Exim 4.96) Nov 2026 TLSv1.3"),
 	    "with esmtp (<Exim 4.96>) Nov 2026 TLSv1.3");
+	ck_assert_str_eq(mark(&ds, DETECT_PRODUCT, "X-PHP-Script",
+	                     "www.example.org/x.php for 203.0.113.99 via 1.2.3.4"),
+	    "www.example.org/x.php for 203.0.113.99 via 1.2.3.4");
 	detect_free(&ds);
 }
 END_TEST
