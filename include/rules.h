@@ -127,6 +127,7 @@ enum rules_action {
 	RULES_ADD, /* native, message level: add "name: text" at the end */
 	RULES_LOG, /* WARN, INFO, native log */
 	RULES_STOP, /* DUNNO, OK, native keep */
+	RULES_UTC, /* native utc: a date written in UTC */
 };
 
 /* What the pattern is matched against. */

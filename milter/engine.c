@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "date.h"
 #include "detect.h"
 #include "dkim.h"
 #include "engine.h"
@@ -33,7 +34,8 @@ struct engine_state {
 	size_t notes_cap;
 	struct dkim_signed dkim;
 	pcre2_match_data *md;
-	struct detect_set *detect; /* engine_run()'s, prepared when rules find */
+	struct detect_set
+	    *detect; /* engine_run()'s, prepared when rules find */
 	const char *own[2]; /* this server's names, for detect */
 	struct rules_eval ev; /* what rules are evaluated against */
 	struct pm_error *err;
@@ -168,6 +170,15 @@ engine_is_forged_tls(
 	return (strcasecmp(id, p->authserv_id) == 0);
 }
 
+/* engine_host - this server's name for ${host}: {j}, else AuthservID */
+static const char *
+engine_host(const struct engine_state *st)
+{
+	return (st->p->own_host != NULL && *st->p->own_host != 0
+	        ? st->p->own_host
+	        : st->p->authserv_id);
+}
+
 /* engine_subject - what the rule's pattern saw: the line or the value */
 static const char *
 engine_subject(const struct engine_hdr *hs, const struct rule *r)
@@ -188,9 +199,9 @@ engine_expand(
 		if (npairs > pcre2_get_ovector_count(st->md))
 			npairs = pcre2_get_ovector_count(st->md);
 	}
-	if (template_expand(r->text, engine_subject(hs, r),
+	if (template_expand_host(r->text, engine_subject(hs, r),
 	        npairs ? pcre2_get_ovector_pointer(st->md) : NULL, npairs,
-	        &hs->nb) < 0) {
+	        engine_host(st), &hs->nb) < 0) {
 		pm_error_set(st->err, "%s:%u: out of memory expanding text",
 		    r->file, r->line);
 		return (-1);
@@ -217,7 +228,8 @@ engine_replacement(struct engine_state *st, const struct rule *r,
 		}
 		return (pm_buf_puts(out, tok) < 0 ? 1 : 0);
 	}
-	if (template_expand(r->text, subj, ov, npairs, out) < 0)
+	if (template_expand_host(
+	        r->text, subj, ov, npairs, engine_host(st), out) < 0)
 		return (1);
 	fold_scrub(out, from);
 	return (0);
@@ -309,8 +321,8 @@ engine_subst_hits(
 				goto nomem;
 		} else {
 			from = hs->nb.len;
-			if (template_expand(r->text, subj, NULL, 0, &hs->nb) <
-			    0)
+			if (template_expand_host(r->text, subj, NULL, 0,
+			        engine_host(st), &hs->nb) < 0)
 				goto nomem;
 			fold_scrub(&hs->nb, from);
 		}
@@ -524,6 +536,19 @@ engine_act_subst(
 	return (engine_change(st, hs, r));
 }
 
+/* engine_act_utc - utc: a date in UTC; a value that is no date stays */
+static int
+engine_act_utc(
+    struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
+{
+	int rc = date_to_utc(
+	    hs->line.s + hs->voff, hs->line.len - hs->voff, &hs->nb);
+
+	if (rc < 0)
+		return (engine_nomem(st));
+	return (rc == 0 ? 0 : engine_change(st, hs, r));
+}
+
 /* engine_act - what rule r, which matched, does to the header */
 static int
 engine_act(struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
@@ -546,6 +571,8 @@ engine_act(struct engine_state *st, struct engine_hdr *hs, const struct rule *r)
 	case RULES_REDACT:
 	case RULES_PSEUDONYMIZE:
 		return (engine_act_subst(st, hs, r));
+	case RULES_UTC:
+		return (engine_act_utc(st, hs, r));
 	case RULES_ADD:
 		break;
 	}
@@ -680,7 +707,8 @@ engine_message_rule(struct engine_state *st, const struct rule *r)
 		    st, ENGINE_NOTE_LOGONLY, st->nheaders, r, ENGINE_ADD));
 	nl = strlen(r->name);
 	if (pm_buf_putc(&b, ' ') < 0 ||
-	    template_expand(r->text, "", NULL, 0, &b) < 0) {
+	    template_expand_host(r->text, "", NULL, 0, engine_host(st), &b) <
+	        0) {
 		pm_buf_free(&b);
 		pm_error_set(st->err, "%s:%u: out of memory expanding text",
 		    r->file, r->line);

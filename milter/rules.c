@@ -211,11 +211,12 @@ rules_compile(struct rules_parser *p, unsigned line,
 /* rules_text - parse a replacement text; -1 after an error */
 int
 rules_text(struct rules_parser *p, unsigned line, unsigned col,
-    const char *text, struct template_text **tp)
+    const char *text, int native, struct template_text **tp)
 {
 	char why[300];
 
-	if (template_parse(text, tp, why, sizeof(why)) < 0) {
+	if ((native ? template_parse_native(text, tp, why, sizeof(why))
+	            : template_parse(text, tp, why, sizeof(why))) < 0) {
 		rules_perr(p, PM_ERROR, line, col, "%s", why);
 		return (-1);
 	}

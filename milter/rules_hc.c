@@ -370,7 +370,7 @@ rules_parse_hc(struct rules_parser *p, unsigned line, const char *s)
 		    "text after \"%.*s\" is ignored", (int)wlen, w);
 		text = "";
 	}
-	if (*text != 0 && rules_text(p, line, tcol, text, &t) < 0)
+	if (*text != 0 && rules_text(p, line, tcol, text, 0, &t) < 0)
 		return;
 	if (t != NULL &&
 	    rules_hc_text(p, line, tcol, t, rules_hc_actions[a].text > 0, w,

@@ -101,7 +101,7 @@ int rules_guard_header(struct rules_parser *, struct rule *);
 int rules_compile(struct rules_parser *, unsigned line,
     const struct rules_patsrc *, struct match_pattern *);
 int rules_text(struct rules_parser *, unsigned line, unsigned col,
-    const char *text, struct template_text **);
+    const char *text, int native, struct template_text **);
 int rules_word_is(const char *w, size_t len, const char *lit);
 
 /* rules_hc.c */

@@ -83,6 +83,8 @@ static int rules_check_add(
     struct rules_parser *, unsigned, const struct rules_nat *);
 static int rules_check_plain(
     struct rules_parser *, unsigned, const struct rules_nat *);
+static int rules_check_utc(
+    struct rules_parser *, unsigned, const struct rules_nat *);
 
 /* The native actions and what each needs. */
 static const struct {
@@ -97,6 +99,7 @@ static const struct {
     {"add", RULES_ADD, rules_check_add},
     {"log", RULES_LOG, rules_check_plain},
     {"keep", RULES_STOP, rules_check_plain},
+    {"utc", RULES_UTC, rules_check_utc},
 };
 
 /* The criteria that take a list, with an example for messages. */
@@ -612,6 +615,19 @@ rules_check_plain(
 	return (0);
 }
 
+/* rules_check_utc - utc HEADERS [/pattern/]: no text, no find */
+static int
+rules_check_utc(
+    struct rules_parser *p, unsigned line, const struct rules_nat *n)
+{
+	if (n->find != 0) {
+		rules_perr(p, PM_ERROR, line, n->findcol,
+		    "\"utc\" takes no \"find\": utc HEADER [/pattern/]");
+		return (-1);
+	}
+	return (rules_check_plain(p, line, n));
+}
+
 /*
  * Reading and building a native rule.
  */
@@ -696,7 +712,7 @@ rules_native_head(struct rules_lexer *lx, struct rules_nat *n)
 			break;
 	if (k == RULES_NELEM(rules_native_actions)) {
 		rules_perr(lx->p, PM_ERROR, lx->line, 1,
-		    "unknown action \"%.*s\" (expected remove, replace, redact, pseudonymize, add, log or keep; or a header_checks line: /pattern/ ACTION)",
+		    "unknown action \"%.*s\" (expected remove, replace, redact, pseudonymize, add, log, keep or utc; or a header_checks line: /pattern/ ACTION)",
 		    (int)(n->awlen > 60 ? 60 : n->awlen), n->aw);
 		return (-1);
 	}
@@ -841,7 +857,7 @@ rules_native_build(struct rules_parser *p, unsigned line, struct rules_nat *n)
 	struct rule *r;
 
 	if (n->text != NULL) {
-		if (rules_text(p, line, n->textcol, n->text, &t) < 0)
+		if (rules_text(p, line, n->textcol, n->text, 1, &t) < 0)
 			return (-1);
 		if (template_max_ref(t) > 0 && !n->have_pat) {
 			rules_perr(p, PM_ERROR, line, n->textcol,
@@ -851,7 +867,7 @@ rules_native_build(struct rules_parser *p, unsigned line, struct rules_nat *n)
 			return (-1);
 		}
 	} else if (n->act == RULES_REDACT &&
-	    rules_text(p, line, n->textcol, "", &t) < 0)
+	    rules_text(p, line, n->textcol, "", 1, &t) < 0)
 		return (-1);
 	if ((r = rules_new_rule(p, line)) == NULL) {
 		template_free(t);

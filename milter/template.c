@@ -49,7 +49,8 @@ struct template_scan {
  * anything else.
  */
 static long
-template_ref(const char *p, const char **end, char *why, size_t whylen)
+template_ref(
+    const char *p, const char **end, int native, char *why, size_t whylen)
 {
 	const char *name, *e;
 	char open, close;
@@ -91,6 +92,9 @@ template_ref(const char *p, const char **end, char *why, size_t whylen)
 		    "\"$\" without a capture number in the text (write $$ for a literal $)");
 		return (-1);
 	}
+	/* ${host}: this server's name (native rules only). */
+	if (native && p[1] == '{' && len == 4 && strncmp(name, "host", 4) == 0)
+		return (TEMPLATE_REF_HOST);
 	for (i = 0; i < len; i++)
 		if (!isdigit((unsigned char)name[i]))
 			break;
@@ -121,15 +125,15 @@ template_add(struct template_scan *sc, size_t off, unsigned ref)
 	sc->piece[sc->npiece].len = sc->lit.len - off;
 	sc->piece[sc->npiece].ref = ref;
 	sc->npiece++;
-	if (ref > sc->maxref)
+	if (ref > sc->maxref && ref <= TEMPLATE_MAX_REF)
 		sc->maxref = ref;
 	return (0);
 }
 
 /* template_scan - text into pieces and literal runs; -1 with why */
 static int
-template_scan(
-    struct template_scan *sc, const char *text, char *why, size_t whylen)
+template_scan(struct template_scan *sc, const char *text, int native, char *why,
+    size_t whylen)
 {
 	const char *p, *run, *end;
 	size_t off = 0;
@@ -142,7 +146,7 @@ template_scan(
 			end = p + 1;
 			continue;
 		}
-		if ((ref = template_ref(p, &end, why, whylen)) < 0)
+		if ((ref = template_ref(p, &end, native, why, whylen)) < 0)
 			return (-1);
 		if (pm_buf_append(&sc->lit, run, (size_t)(p - run)) < 0)
 			goto nomem;
@@ -165,10 +169,10 @@ nomem:
 	return (-1);
 }
 
-/* template_parse - scan text once; keep the pieces in one block */
-int
-template_parse(
-    const char *text, struct template_text **tp, char *why, size_t whylen)
+/* template_parse_as - scan text once; keep the pieces in one block */
+static int
+template_parse_as(const char *text, int native, struct template_text **tp,
+    char *why, size_t whylen)
 {
 	struct template_scan sc;
 	struct template_text *t = NULL;
@@ -176,7 +180,7 @@ template_parse(
 	char *lit;
 
 	memset(&sc, 0, sizeof(sc));
-	if (template_scan(&sc, text, why, whylen) == 0) {
+	if (template_scan(&sc, text, native, why, whylen) == 0) {
 		pieces = sc.npiece * sizeof(*sc.piece);
 		if ((t = malloc(sizeof(*t) + pieces + sc.lit.len + 1 + srclen +
 		         1)) == NULL)
@@ -196,6 +200,22 @@ template_parse(
 	free(sc.piece);
 	*tp = t;
 	return (t != NULL ? 0 : -1);
+}
+
+/* template_parse - a header_checks text: $n only, as in Postfix */
+int
+template_parse(
+    const char *text, struct template_text **tp, char *why, size_t whylen)
+{
+	return (template_parse_as(text, 0, tp, why, whylen));
+}
+
+/* template_parse_native - a native rule's text: $n and ${host} */
+int
+template_parse_native(
+    const char *text, struct template_text **tp, char *why, size_t whylen)
+{
+	return (template_parse_as(text, 1, tp, why, whylen));
 }
 
 /* template_free - release a template; NULL is fine */
@@ -224,6 +244,15 @@ int
 template_expand(const struct template_text *t, const char *subject,
     const PCRE2_SIZE *ovector, uint32_t npairs, struct pm_buf *out)
 {
+	return (template_expand_host(t, subject, ovector, npairs, NULL, out));
+}
+
+/* template_expand_host - the same; ${host} is host */
+int
+template_expand_host(const struct template_text *t, const char *subject,
+    const PCRE2_SIZE *ovector, uint32_t npairs, const char *host,
+    struct pm_buf *out)
+{
 	const struct template_piece *pc;
 	size_t i;
 	unsigned n;
@@ -235,6 +264,11 @@ template_expand(const struct template_text *t, const char *subject,
 		if (pm_buf_append(out, t->lit + pc->off, pc->len) < 0)
 			return (-1);
 		n = pc->ref;
+		if (n == TEMPLATE_REF_HOST) {
+			if (host != NULL && pm_buf_puts(out, host) < 0)
+				return (-1);
+			continue;
+		}
 		if (n == 0 || ovector == NULL || subject == NULL ||
 		    n >= npairs || ovector[2 * n] == PCRE2_UNSET ||
 		    ovector[2 * n + 1] < ovector[2 * n])

@@ -5,7 +5,8 @@ pmrulesdir = $(pmconfdir)
 dist_pmrules_DATA = \
 	rules/default.rules \
 	rules/postfix-own-received.pcre \
-	rules/postfix-pickup-received.pcre
+	rules/postfix-pickup-received.pcre \
+	rules/strict.rules
 
 # README.md's table "What it removes" is made from the Who:/What: comments
 # of default.rules by rules/readme-table.sh; the test fails when the two

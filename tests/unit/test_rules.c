@@ -1366,8 +1366,8 @@ START_TEST(native_errors)
 	} cases[] = {
 	    {"delete X-A\n",
 	        "t.rules:1: unknown action \"delete\" "
-	        "(expected remove, replace, redact, pseudonymize, add, log "
-	        "or keep; or a header_checks line: /pattern/ ACTION) "
+	        "(expected remove, replace, redact, pseudonymize, add, log, "
+	        "keep or utc; or a header_checks line: /pattern/ ACTION) "
 	        "(column 1)"},
 	    {"remove\n",
 	        "t.rules:1: expected a header name or \"*\" after "
