@@ -271,6 +271,8 @@ set_session(struct pm_session *s, unsigned f)
 		session_set_macro(s, "{daemon_name}", "smtpd");
 		session_set_macro(s, "{daemon_port}", "25");
 	}
+	session_set_macro(s, "helo", "laptop.home.lan");
+	session_set_macro(s, "j", "mail.example.org");
 	session_set_macro(s, "{mail_addr}", "alice@sub.example.org");
 	session_set_macro(s, "{i}", "4B1C2");
 }
