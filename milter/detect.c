@@ -741,9 +741,9 @@ embeds_ipv4(const char *s, size_t n)
 				break;
 			}
 			if (j >= n || (s[j] != '-' && s[j] != '.') ||
-			    (sep != 0 && s[j] != sep))
+			    (sep != 0 && (unsigned char)s[j] != sep))
 				break;
-			sep = s[j++];
+			sep = (unsigned char)s[j++];
 		}
 	}
 	return (0);
@@ -1003,6 +1003,8 @@ merge_hits(const char *v, size_t len, struct detect_hits *h)
 {
 	size_t i, o = 0;
 
+	if (h->n == 0)
+		return;
 	for (i = 0; i < h->n; i++)
 		grow_to_brackets(v, len, &h->v[i]);
 	qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
