@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,11 @@ slot(struct config *conf, const struct config_key *k)
 static size_t *
 list_count(struct config *conf, const struct config_key *k)
 {
-	return ((size_t *)(void *)((char *)conf + k->count));
+	size_t *count;
+
+	/* The table names the field by offset. */
+	count = (size_t *)(uintptr_t)((char *)conf + k->count);
+	return (count);
 }
 
 /* list_clear - empty a list */

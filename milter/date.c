@@ -192,8 +192,10 @@ date_to_utc(const char *v, size_t len, struct pm_buf *out)
 	if ((hh = date_number(&in, 2, NULL)) < 0 || hh > 23)
 		return (0);
 	date_skip(&in);
-	if (in.i >= in.len || in.v[in.i++] != ':' ||
-	    (mm = date_number(&in, 2, NULL)) < 0 || mm > 59)
+	if (in.i >= in.len || in.v[in.i] != ':')
+		return (0);
+	in.i++;
+	if ((mm = date_number(&in, 2, NULL)) < 0 || mm > 59)
 		return (0);
 	date_skip(&in);
 	if (in.i < in.len && in.v[in.i] == ':') {

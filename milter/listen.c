@@ -48,7 +48,7 @@ listen_probe(const char *path)
 {
 	struct sockaddr_un sun;
 	struct stat sb;
-	int fd, r;
+	int fd, r, e;
 
 	if (lstat(path, &sb) < 0)
 		return (errno == ENOENT ? 0 : -1);
@@ -63,6 +63,7 @@ listen_probe(const char *path)
 	sun.sun_family = AF_UNIX;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	r = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	e = errno;
 	close(fd);
 	if (r == 0) {
 		pm_log(LOG_ERR,
@@ -71,11 +72,11 @@ listen_probe(const char *path)
 		    path);
 		return (1);
 	}
-	if (errno == ECONNREFUSED) {
+	if (e == ECONNREFUSED) {
 		pm_log(LOG_NOTICE, "socket %s is stale: replacing it", path);
 		return (0);
 	}
-	pm_log(LOG_ERR, "socket %s: %s", path, strerror(errno));
+	pm_log(LOG_ERR, "socket %s: %s", path, strerror(e));
 	return (-1);
 }
 

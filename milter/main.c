@@ -190,8 +190,8 @@ check_readable(const char *user_spec, const struct fileset *fs)
 	    strlen(user_spec) >= sizeof(name))
 		return;
 	/* Quiet about a user that does not exist here: not --check's job. */
-	strcpy(name, user_spec);
-	name[strcspn(name, ":")] = 0;
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(user_spec, ":"),
+	    user_spec);
 	if (getpwnam(name) == NULL)
 		return;
 	if (user_resolve(user_spec, &u) == 0)
@@ -458,7 +458,6 @@ static int
 validate(const struct opts *o, struct lastgood *lg)
 {
 	struct fileset *files;
-	struct snapshot *snap;
 	int status;
 	pid_t pid;
 
@@ -471,7 +470,7 @@ validate(const struct opts *o, struct lastgood *lg)
 	if (pid == 0) {
 		if ((files = fileset_new()) == NULL)
 			_exit(EX_OSERR);
-		if ((snap = load(o, files)) == NULL)
+		if (load(o, files) == NULL)
 			_exit(PM_EX_CONFIG);
 		_exit(lastgood_save(lg, files) < 0 ? EX_SOFTWARE : 0);
 	}

@@ -206,6 +206,8 @@ rules_pattern_whole_ok(const char *re, size_t len)
 			if (depth == 0)
 				return (0);
 			break;
+		default:
+			break;
 		}
 	}
 	return (1);

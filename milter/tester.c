@@ -54,28 +54,30 @@ tester_read(const char *file, struct pm_buf *b, FILE *err)
 {
 	char chunk[65536];
 	size_t n;
-	FILE *fp;
+	FILE *fp, *own = NULL;
 	int rc = 0;
 
 	if (strcmp(file, "-") == 0)
 		fp = stdin;
-	else if ((fp = fopen(file, "rb")) == NULL) {
+	else if ((fp = own = fopen(file, "rb")) == NULL) {
 		fprintf(err, "privacy-milter: %s: %s\n", file, strerror(errno));
 		return (EX_NOINPUT);
 	}
 	if (pm_buf_append(b, "", 0) < 0)
 		rc = EX_OSERR;
-	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (pm_buf_append(b, chunk, n) < 0)
+	while (rc == 0 && !feof(fp) && !ferror(fp)) {
+		n = fread(chunk, 1, sizeof(chunk), fp);
+		if (n > 0 && pm_buf_append(b, chunk, n) < 0)
 			rc = EX_OSERR;
+	}
 	if (rc == 0 && ferror(fp)) {
 		fprintf(err, "privacy-milter: %s: read error\n", file);
 		rc = EX_NOINPUT;
 	}
 	if (rc == EX_OSERR)
 		fprintf(err, "privacy-milter: %s: out of memory\n", file);
-	if (fp != stdin)
-		fclose(fp);
+	if (own != NULL)
+		fclose(own);
 	return (rc);
 }
 
