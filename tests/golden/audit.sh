@@ -3,7 +3,7 @@
 #
 # usage: audit.sh [--srcdir DIR] [--builddir DIR] [--update]
 #
-# 1. Every case of tests/golden/cases through --audit with the session its
+# 1. Every case (tests/data/CASE.eml) through --audit with the session its
 #    args describe (as run.sh passes them to --test-message): in-scope mail
 #    must leak nothing after rules/default.rules (issue 11: "leaks
 #    remaining: must be 0 for in-scope mail"), and the totals are exact.
@@ -64,7 +64,7 @@ audit_case() {
 		esac
 	done <"tests/golden/cases/$c/args"
 	"$bin" -c tests/golden/test.conf -o RulesFile=rules/default.rules "$@" \
-	    --audit --audit-json "tests/golden/cases/$c/message.eml"
+	    --audit --audit-json "tests/data/$c.eml"
 }
 
 # 1. every case with its own session
@@ -91,16 +91,16 @@ check "the cases' totals" "$exp/totals.out" "$tmp/totals"
 msgs="thunderbird-ipv4 outlook panel-cpanel-php"
 for m in $msgs; do
 	printf 'From MAILER-DAEMON Mon Nov 23 12:00:00 2026\n'
-	cat "tests/golden/cases/$m/message.eml"
+	cat "tests/data/$m.eml"
 	printf '\n'
 done >"$tmp/sample.mbox"
 mkdir -p "$tmp/maildir/cur" "$tmp/maildir/new" "$tmp/tmp" "$tmp/eml"
 set -- $msgs
-cp "tests/golden/cases/$1/message.eml" "$tmp/maildir/cur/1.host:2,S"
-cp "tests/golden/cases/$2/message.eml" "$tmp/maildir/new/2.host"
-cp "tests/golden/cases/$3/message.eml" "$tmp/maildir/new/3.host"
+cp "tests/data/$1.eml" "$tmp/maildir/cur/1.host:2,S"
+cp "tests/data/$2.eml" "$tmp/maildir/new/2.host"
+cp "tests/data/$3.eml" "$tmp/maildir/new/3.host"
 for m in $msgs; do
-	cp "tests/golden/cases/$m/message.eml" "$tmp/eml/$m.eml"
+	cp "tests/data/$m.eml" "$tmp/eml/$m.eml"
 done
 session="--macro client_addr=91.91.1.2 --macro client_port=51234
 	--macro client_name=ip5b5b0102.dynamic.kabel-deutschland.de

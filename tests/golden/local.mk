@@ -1,9 +1,9 @@
 # tests/golden -- automake fragment, included by the top-level Makefile.am
 #
-# --test-message on every case directory tests/golden/cases/NAME
-# (message.eml, args, out, err) found by tests/golden/run.sh (--update
-# regenerates out and err); the whole directory is distributed, so a new
-# case needs no line here.
+# --test-message on every case: the message tests/data/NAME.eml and the
+# directory tests/golden/cases/NAME (args, out, err), found by
+# tests/golden/run.sh (--update regenerates out and err); both directories
+# are distributed whole, so a new case needs no line here.
 # tests/golden/postfix-oracle.sh checks rules/postfix-own-received.pcre
 # against Postfix itself (postmap -hmq; skipped without postfix-pcre).
 # Generated wrappers pass the absolute source and build directories, so
@@ -20,7 +20,7 @@ CLEANFILES += tests/golden/golden.sh tests/golden/postfix-oracle.test \
 EXTRA_DIST += tests/golden/run.sh tests/golden/postfix-oracle.sh \
 	tests/golden/audit.sh tests/golden/audit \
 	tests/golden/test.conf tests/golden/broken.rules \
-	tests/golden/notes.rules tests/golden/cases
+	tests/golden/notes.rules tests/golden/cases tests/data
 
 tests/golden/golden.sh: Makefile
 	@$(MKDIR_P) tests/golden

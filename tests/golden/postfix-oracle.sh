@@ -4,7 +4,7 @@
 # usage: postfix-oracle.sh [--srcdir DIR] [--builddir DIR] [TABLE]
 #
 # Postfix is the oracle for header_checks compatibility: every header of
-# every message of tests/golden/cases is looked up one at a time with
+# every message of tests/data is looked up one at a time with
 #
 #     postmap -hmq - pcre:TABLE
 #
@@ -72,7 +72,7 @@ fi
 n=0
 fail=0
 same=0
-for eml in tests/golden/cases/*/message.eml; do
+for eml in tests/data/*.eml; do
 	# One file per logical header (LF line ends; header section only).
 	rm -f "$tmp"/h.[0-9]*
 	tr -d '\r' < "$eml" | awk -v dir="$tmp" '

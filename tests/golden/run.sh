@@ -3,9 +3,9 @@
 #
 # usage: run.sh [--srcdir DIR] [--builddir DIR] [--update] [CASE...]
 #
-# A case is a directory tests/golden/cases/CASE holding
+# A case is a message tests/data/CASE.eml (as the MTA would pass it on) and
+# a directory tests/golden/cases/CASE holding
 #
-#     message.eml   the message, as the MTA would pass it on;
 #     args          the command-line arguments, one per line: "#" comments
 #                   and empty lines skipped; "--hide-first-received" and
 #                   "-o Key=value" are passed as they are, every other line
@@ -13,12 +13,13 @@
 #     out           what standard output must be, byte for byte;
 #     err           what standard error must be, followed by "[exit N]".
 #
-# Every directory there is a case: adding a case is adding a directory
-# (make dist ships the whole of tests/golden/cases). For each CASE (all of
+# Every directory there is a case: adding a case is adding a message and a
+# directory (make dist ships the whole of tests/data and tests/golden/cases).
+# For each CASE (all of
 # them when no CASE is named) run
 #
 #     privacy-milter -c tests/golden/test.conf -o RulesFile=rules/default.rules \
-#         --test-message tests/golden/cases/CASE/message.eml ARGS
+#         --test-message tests/data/CASE.eml ARGS
 #
 # from the top source directory. One line per case, then a summary; exit 1
 # when any case differs. --update rewrites out and err from the current
@@ -59,7 +60,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 if [ $# -eq 0 ]; then
 	set --
 	for d in "$srcdir"/tests/golden/cases/*/; do
-		[ -f "$d/message.eml" ] || continue
+		[ -f "$d/args" ] || continue
 		set -- "$@" "$(basename "$d")"
 	done
 fi
@@ -67,7 +68,7 @@ fi
 pass=0
 fail=0
 for name in "$@"; do
-	eml=tests/golden/cases/$name/message.eml
+	eml=tests/data/$name.eml
 	args=$srcdir/tests/golden/cases/$name/args
 	exp_out=$srcdir/tests/golden/cases/$name/out
 	exp_err=$srcdir/tests/golden/cases/$name/err
