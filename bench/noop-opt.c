@@ -147,9 +147,9 @@ int
 main(int argc, char **argv)
 {
 	const char *sock = NULL;
-	int ch;
+	int ch, bad = 0;
 
-	while ((ch = getopt(argc, argv, "emp:")) != -1) {
+	while (!bad && (ch = getopt(argc, argv, "emp:")) != -1) {
 		switch (ch) {
 		case 'e':
 			opt_envelope = 1;
@@ -161,12 +161,11 @@ main(int argc, char **argv)
 			sock = optarg;
 			break;
 		default:
-			sock = NULL;
-			optind = argc + 1;
+			bad = 1;
 			break;
 		}
 	}
-	if (sock == NULL || optind != argc) {
+	if (bad || sock == NULL || optind != argc) {
 		fprintf(stderr, "usage: noop-opt [-e] [-m] -p SOCKET\n");
 		return (64);
 	}
