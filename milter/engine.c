@@ -67,7 +67,8 @@ struct engine_hdr {
 static int
 engine_nomem(struct engine_state *st)
 {
-	pm_error_set(st->err, "out of memory while computing header edits");
+	pm_error_cause(st->err, PM_ERR_NOMEM,
+	    "out of memory while computing header edits");
 	return (-1);
 }
 
@@ -191,8 +192,8 @@ engine_expand(
 	if (template_expand(r->text, engine_subject(hs, r),
 	        npairs ? pcre2_get_ovector_pointer(st->md) : NULL, npairs,
 	        &hs->nb) < 0) {
-		pm_error_set(st->err, "%s:%u: out of memory expanding text",
-		    r->file, r->line);
+		pm_error_cause(st->err, PM_ERR_NOMEM,
+		    "%s:%u: out of memory expanding text", r->file, r->line);
 		return (-1);
 	}
 	fold_scrub(&hs->nb, 0);
@@ -271,8 +272,8 @@ engine_subst(
 	return (0);
 
 nomem:
-	pm_error_set(st->err, "%s:%u: out of memory rewriting a header",
-	    r->file, r->line);
+	pm_error_cause(st->err, PM_ERR_NOMEM,
+	    "%s:%u: out of memory rewriting a header", r->file, r->line);
 	return (-1);
 }
 
@@ -321,8 +322,8 @@ engine_subst_hits(
 	return (0);
 
 nomem:
-	pm_error_set(st->err, "%s:%u: out of memory rewriting a header",
-	    r->file, r->line);
+	pm_error_cause(st->err, PM_ERR_NOMEM,
+	    "%s:%u: out of memory rewriting a header", r->file, r->line);
 	return (-1);
 }
 
@@ -682,8 +683,8 @@ engine_message_rule(struct engine_state *st, const struct rule *r)
 	if (pm_buf_putc(&b, ' ') < 0 ||
 	    template_expand(r->text, "", NULL, 0, &b) < 0) {
 		pm_buf_free(&b);
-		pm_error_set(st->err, "%s:%u: out of memory expanding text",
-		    r->file, r->line);
+		pm_error_cause(st->err, PM_ERR_NOMEM,
+		    "%s:%u: out of memory expanding text", r->file, r->line);
 		return (-1);
 	}
 	fold_scrub(&b, 0);

@@ -345,20 +345,6 @@ rules_add_file(struct ruleset *rs, const char *name, const char *text,
 	return (p.total_errors);
 }
 
-/* rules_hash - FNV-1a of the lower-cased name */
-static size_t
-rules_hash(const char *name, size_t len)
-{
-	size_t i;
-	uint64_t h = 14695981039346656037ULL;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)tolower((unsigned char)name[i]);
-		h *= 1099511628211ULL;
-	}
-	return ((size_t)h);
-}
-
 /* rules_bucket_find - the slot for name: its bucket or an empty one */
 static struct rules_bucket *
 rules_bucket_find(const struct ruleset *rs, const char *name, size_t len)
@@ -366,7 +352,7 @@ rules_bucket_find(const struct ruleset *rs, const char *name, size_t len)
 	size_t i, mask = rs->tabsize - 1;
 	struct rules_bucket *b;
 
-	for (i = rules_hash(name, len) & mask;; i = (i + 1) & mask) {
+	for (i = (size_t)pm_hash(name, len, 1) & mask;; i = (i + 1) & mask) {
 		b = &rs->tab[i];
 		if (b->name == NULL ||
 		    (b->namelen == len && strncasecmp(b->name, name, len) == 0))
@@ -665,7 +651,7 @@ rules_find(const struct rule *r, const char *line, size_t linelen,
 	name[len] = 0;
 	if ((n = detect_scan(
 	         ev->detect, r->find, name, value, valuelen, &ev->hits)) < 0) {
-		pm_error_set(err,
+		pm_error_cause(err, PM_ERR_NOMEM,
 		    "%s:%u: out of memory looking for personal data", r->file,
 		    r->line);
 		return (-1);

@@ -26,6 +26,43 @@ pm_error_set(struct pm_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->text, sizeof(err->text), fmt, ap);
 	va_end(ap);
+	err->cause = PM_ERR_INTERNAL;
+}
+
+/* pm_error_cause - format an error of a given cause */
+void
+pm_error_cause(
+    struct pm_error *err, enum pm_err_cause cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+	err->cause = cause;
+}
+
+/* pm_hash_more - FNV-1a from h over s[0..len) */
+uint64_t
+pm_hash_more(uint64_t h, const char *s, size_t len, int fold)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= fold ? (unsigned char)tolower((unsigned char)s[i])
+		          : (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return (h);
+}
+
+/* pm_hash - FNV-1a of s[0..len) */
+uint64_t
+pm_hash(const char *s, size_t len, int fold)
+{
+	return (pm_hash_more(PM_HASH_INIT, s, len, fold));
 }
 
 /* pm_diag_add - append one diagnostic */
