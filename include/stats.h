@@ -10,6 +10,7 @@
 /*	size_t	stats_size(void)
 /*	void	stats_init(void *mem, long pid, time_t now)
 /*	const struct stats *stats_check(const void *mem, size_t len)
+/*	long	stats_pid(const struct stats *st)
 /*
 /*	enum stats_scope stats_scope(const struct pm_session *s,
 /*		    int forwarded)
@@ -42,7 +43,8 @@
 /*	(a magic number, the layout version and size, the supervisor's
 /*	pid and start time). stats_check() returns the block if mem holds
 /*	one of this layout in len bytes, else NULL: --stats of another
-/*	version reads nothing rather than garbage.
+/*	version reads nothing rather than garbage. stats_pid() is the
+/*	supervisor's pid.
 /*
 /*	Recording, by whoever sees the event:
 /* .IP \(bu
@@ -144,6 +146,7 @@ extern const char *const stats_families[];
 size_t stats_size(void);
 void stats_init(void *mem, long pid, time_t now);
 const struct stats *stats_check(const void *mem, size_t len);
+long stats_pid(const struct stats *);
 
 enum stats_scope stats_scope(const struct pm_session *, int forwarded);
 void stats_message(struct stats *, const struct stats_msg *);

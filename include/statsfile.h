@@ -14,6 +14,7 @@
 /*	const struct stats *statsfile_open(const char *path,
 /*		    struct pm_error *err)
 /*	void	statsfile_unmap(const struct stats *st)
+/*	int	statsfile_report(const char *path, FILE *out, FILE *err)
 /* DESCRIPTION
 /*	The counters (stats.h) must outlive a child and be readable by
 /*	processes that are not its children: the supervisor maps them
@@ -40,15 +41,21 @@
 /*	statsfile_open() maps an existing file read-only for --stats and
 /*	checks its layout (stats_check()); statsfile_unmap() releases
 /*	what statsfile_open() or statsfile_map_ro() mapped.
+/*
+/*	statsfile_report() is --stats: the table of the counters in path
+/*	(stats_format_table()) on out, saying whether the supervisor that
+/*	made them still runs.
 /* DIAGNOSTICS
 /*	statsfile_create() logs and returns 0 or EX_OSERR. statsfile_map_ro() returns
 /*	NULL (errno set) when mmap fails; statsfile_open() returns NULL
 /*	with err filled: the file cannot be opened, or holds no counters
-/*	of this version.
+/*	of this version. statsfile_report() returns 0, or EX_UNAVAILABLE
+/*	(the reason on err) when there are no counters to show.
 /*--*/
 #ifndef PM_STATSFILE_H
 #define PM_STATSFILE_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "stats.h"
@@ -68,5 +75,6 @@ void statsfile_close(struct statsfile *);
 const struct stats *statsfile_map_ro(int fd);
 const struct stats *statsfile_open(const char *path, struct pm_error *);
 void statsfile_unmap(const struct stats *);
+int statsfile_report(const char *path, FILE *out, FILE *err);
 
 #endif

@@ -175,6 +175,13 @@ stats_check(const void *mem, size_t len)
 	return (st);
 }
 
+/* stats_pid - the supervisor's pid */
+long
+stats_pid(const struct stats *st)
+{
+	return ((long)st->pid);
+}
+
 /*
  * Slots.
  */
@@ -708,8 +715,8 @@ stats_prom_reloads(const struct stats *st, struct pm_buf *out)
 	        " reload), seconds since the epoch.",
 	        (unsigned long long)atomic_load(&st->last_good)) < 0 ||
 	    stats_one(out, "privacy_milter_generation", "gauge",
-	        "Generation of the rules in use (1 at the start, one more per"
-	        " good reload).",
+	        "Generation of the rules in use (one more per good reload and"
+	        " per start of a filtering process).",
 	        atomic_load(&st->generation)) < 0 ||
 	    stats_one(out, "privacy_milter_rules", "gauge",
 	        "Rules in the generation in use.",

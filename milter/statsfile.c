@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,4 +187,31 @@ statsfile_unmap(const struct stats *st)
 {
 	if (st != NULL)
 		(void)munmap((void *)st, stats_size());
+}
+
+/* statsfile_report - --stats: the table of the counters in path */
+int
+statsfile_report(const char *path, FILE *out, FILE *err)
+{
+	struct pm_buf b = PM_BUF_INIT;
+	const struct stats *st;
+	struct pm_error e;
+	int running, rc;
+
+	if ((st = statsfile_open(path, &e)) == NULL) {
+		fprintf(err, "privacy-milter: %s\n", e.text);
+		return (EX_UNAVAILABLE);
+	}
+	/* EPERM: alive, as another user. */
+	running = kill((pid_t)stats_pid(st), 0) == 0 || errno == EPERM;
+	rc = stats_format_table(st, time(NULL), running, &b);
+	statsfile_unmap(st);
+	if (rc < 0) {
+		fprintf(err, "privacy-milter: out of memory\n");
+		pm_buf_free(&b);
+		return (EX_OSERR);
+	}
+	fprintf(out, "counters            %s\n%s", path, b.s);
+	pm_buf_free(&b);
+	return (0);
 }

@@ -541,7 +541,7 @@ sup_metrics_start(struct sup *sp, time_t now)
 
 /*
  * sup_metrics_exited - restart the metrics process: after 1 s if it ran a
- * minute, else after twice the last delay (at most a minute)
+ * minute, else after twice the last delay (the first: 1 s; at most 60 s)
  */
 static void
 sup_metrics_exited(struct sup *sp, pid_t pid, int status)
@@ -557,11 +557,11 @@ sup_metrics_exited(struct sup *sp, pid_t pid, int status)
 	}
 	if (now - sp->metrics_born >= 60)
 		sp->metrics_backoff = 1;
-	else if ((sp->metrics_backoff *= 2) > SUP_METRICS_BACKOFF_MAX)
-		sp->metrics_backoff = SUP_METRICS_BACKOFF_MAX;
 	sp->metrics_at = now + sp->metrics_backoff;
 	pm_log(LOG_ERR, "metrics process %ld %s; restarting in %u s", (long)pid,
 	    why, sp->metrics_backoff);
+	if ((sp->metrics_backoff *= 2) > SUP_METRICS_BACKOFF_MAX)
+		sp->metrics_backoff = SUP_METRICS_BACKOFF_MAX;
 }
 
 /* sup_metrics_stop - SIGTERM, wait a little, SIGKILL */
