@@ -10,9 +10,11 @@
 /*	edits, rule hits that follow a moved rule and vanish with a removed
 /*	one, the bound on rule series, leaks found, the fail policy, TLS
 /*	sessions, reloads, restarts, the histogram, label escaping, the
-/*	--stats table, concurrent first hits.
+/*	--stats table, concurrent first hits, and that the shipped Grafana
+/*	dashboard and alert rules name only exported metrics.
 /*--*/
 #include <check.h>
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,6 +485,55 @@ START_TEST(first_hits_in_several_threads_take_one_slot_each)
 }
 END_TEST
 
+/* names_in - every privacy_milter_* name in a file is exported; min of them */
+static void
+names_in(const char *rel, size_t min)
+{
+	static const char *const suffix[] = {"_bucket", "_sum", "_count", ""};
+	char path[4096], name[128];
+	struct pm_buf b = PM_BUF_INIT;
+	FILE *fp;
+	char *p, *q;
+	size_t i, k, n, found = 0;
+	int c;
+
+	snprintf(path, sizeof(path), "%s/%s", TEST_SRCDIR, rel);
+	ck_assert_msg((fp = fopen(path, "r")) != NULL, "%s", path);
+	while ((c = getc(fp)) != EOF)
+		pm_buf_putc(&b, c);
+	fclose(fp);
+	for (p = b.s; (p = strstr(p, "privacy_milter_")) != NULL; p = q) {
+		for (q = p; isalnum((unsigned char)*q) || *q == '_'; q++)
+			;
+		n = (size_t)(q - p) < sizeof(name) ? (size_t)(q - p)
+		                                   : sizeof(name) - 1;
+		memcpy(name, p, n);
+		name[n] = 0;
+		for (i = 0; stats_families[i] != NULL; i++)
+			for (k = 0; k < 4; k++)
+				if (strlen(stats_families[i]) +
+				            strlen(suffix[k]) ==
+				        n &&
+				    strncmp(name, stats_families[i],
+				        strlen(stats_families[i])) == 0 &&
+				    strcmp(name + strlen(stats_families[i]),
+				        suffix[k]) == 0)
+					goto known;
+		ck_abort_msg("%s names %s, which is not exported", rel, name);
+	known:
+		found++;
+	}
+	ck_assert_msg(found >= min, "%s names only %zu metrics", rel, found);
+	pm_buf_free(&b);
+}
+
+START_TEST(dashboard_and_alerts_name_exported_metrics_only)
+{
+	names_in("init/grafana/privacy-milter.json", 20);
+	names_in("init/prometheus/privacy-milter-alerts.yml", 6);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
@@ -499,6 +550,7 @@ stats_suite(void)
 	tcase_add_test(tc, fail_policy_sessions_reloads_restarts);
 	tcase_add_test(tc, table_for_a_person);
 	tcase_add_test(tc, first_hits_in_several_threads_take_one_slot_each);
+	tcase_add_test(tc, dashboard_and_alerts_name_exported_metrics_only);
 	suite_add_tcase(s, tc);
 	return (s);
 }
