@@ -51,8 +51,10 @@
 /*	scope, its rule hits, leaks found, DKIM skips, the edits that
 /*	reached the MTA and the time end of message took (from its start
 /*	to the last edit sent); each decision of the fail policy by cause;
-/*	each SMTP session when it ends (close, or a new connect on the
-/*	same milter connection), by TLS version and cipher.
+/*	each SMTP session that said HELO or EHLO when it ends (close, or a
+/*	new connect on the same milter connection), by TLS version and
+/*	cipher: a client that connects and leaves without a word (a port
+/*	probe, a scanner) is no session of a user.
 /* .PP
 /*	cb_register() registers the callbacks with libmilter, with the
 /*	timeout and packet limit of conf.

@@ -62,9 +62,9 @@
 /*	stats_fail(): one decision of the fail policy, by cause and by
 /*	what it did (tempfail, or accept with OnError accept).
 /* .IP \(bu
-/*	stats_session(), when an SMTP session ends: local (the MTA's own
-/*	submission: port 0, loopback), TLS (by version and by the cipher's
-/*	IANA name, tls.h) or plain text.
+/*	stats_session(), when an SMTP session that said HELO ends: local
+/*	(the MTA's own submission: port 0, loopback), TLS (by version and
+/*	by the cipher's IANA name, tls.h) or plain text.
 /* .IP \(bu
 /*	stats_install(), when the child installs a snapshot (at its start
 /*	and after each good reload): the generation, the number of rules,

@@ -60,7 +60,7 @@ struct cb_conn {
 	size_t cap;
 	int lost; /* a header could not be kept */
 	int in_msg; /* between MAIL and end/abort */
-	int live; /* a session since connect, not counted yet */
+	int live; /* a session that said HELO, not counted yet */
 };
 
 /* The current snapshot, swapped by the reload thread. */
@@ -306,7 +306,7 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 		return (SMFIS_TEMPFAIL);
 	if (c->live)
 		stats_session(cb_st, &c->sess);
-	c->live = 1;
+	c->live = 0;
 	session_free(&c->sess);
 	session_init(&c->sess);
 	if (session_set_client(&c->sess, hostname, hostaddr) < 0)
@@ -334,6 +334,7 @@ cb_helo(SMFICTX *ctx, char *helo)
 		return (SMFIS_TEMPFAIL);
 	free(c->sess.helo);
 	c->sess.helo = helo != NULL ? strdup(helo) : NULL;
+	c->live = 1;
 	session_reset_tls(&c->sess);
 	cb_read_macros(
 	    ctx, &c->sess, SESSION_AT_HELO, SESSION_KIND(SESSION_TLS));

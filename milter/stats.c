@@ -743,8 +743,8 @@ stats_format_prometheus(const struct stats *st, struct pm_buf *out)
 	    stats_prom_rules(st, out) < 0 || stats_prom_found(st, out) < 0 ||
 	    stats_prom_fail(st, out) < 0 ||
 	    stats_vec(out, "privacy_milter_sessions_total",
-	        "SMTP sessions at their end: TLS, plain text, or the MTA's"
-	        " local submission.",
+	        "SMTP sessions that said HELO, at their end: TLS, plain text,"
+	        " or the MTA's local submission.",
 	        "transport", stats_transport_names, st->sessions, 3) < 0 ||
 	    stats_prom_tls(st, out) < 0 || stats_prom_reloads(st, out) < 0 ||
 	    stats_one(out, "privacy_milter_child_restarts_total", "counter",
