@@ -115,10 +115,11 @@ child_reload(void)
 	cur = cb_current();
 	if (child_strdiff(cur->conf->socket, snap->conf->socket) ||
 	    child_strdiff(cur->conf->user, snap->conf->user) ||
-	    child_strdiff(cur->conf->pidfile, snap->conf->pidfile))
+	    child_strdiff(cur->conf->pidfile, snap->conf->pidfile) ||
+	    child_strdiff(cur->conf->stats_file, snap->conf->stats_file) ||
+	    child_strdiff(cur->conf->metrics_socket, snap->conf->metrics_socket))
 		pm_log(LOG_WARNING,
-		    "reload: Socket, UserID and PidFile changes take effect"
-		    " at the next start");
+		    "reload: Socket, UserID, PidFile, StatsFile and MetricsSocket changes take effect at the next start");
 	snapshot_unref(cur);
 	/* What a restarted child comes back with (lastgood.h). */
 	if (lastgood_save(child_args->lastgood, fs) < 0)

@@ -33,8 +33,9 @@
 #
 #	Exit 77 when not root, PM_E2E=0, or postfix, swaks, dovecot, curl,
 #	prometheus or promtool are missing (Debian: prometheus); 99 when the
-#	harness cannot start. Runs in about 40 seconds. Works with
-#	Prometheus 2.42 (Debian 12) and 2.53 (Debian 13).
+#	harness cannot start. Runs in about 40 seconds. Written for
+#	Prometheus 2.42 (Debian 12) and 2.53 (Debian 13, where promtool is
+#	a package of its own); run here with 2.42.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -53,7 +54,7 @@ grep -qs '^pcre[[:space:]]' /etc/postfix/dynamicmaps.cf \
 
 D=$top_srcdir/tests/e2e/data
 if [ "${PM_E2E_INSTALLED:-0}" = 1 ]; then
-	ALERTS=/usr/share/doc/privacy-milter/examples/monitoring/privacy-milter-alerts.yml
+	ALERTS=/usr/share/doc/privacy-milter/examples/prometheus/privacy-milter-alerts.yml
 else
 	ALERTS=$top_srcdir/init/prometheus/privacy-milter-alerts.yml
 fi
@@ -208,6 +209,15 @@ else
 fi
 say "# curl $URL (trimmed: series at 0 left out)"
 grep -v -e '^#' -e ' 0$' "$W/metrics.txt" | sed 's/^/#   /'
+if "$PM_BIN" -c "$W/milter.conf" --stats >"$W/stats.txt" 2>&1 &&
+    grep -qxF "messages            6, changed 4" "$W/stats.txt" &&
+    grep -qxF "sessions            TLS 3, plain text 2, local 1" "$W/stats.txt"; then
+	ok "privacy-milter --stats: the same counts"
+else
+	fail "privacy-milter --stats" "$(cat "$W/stats.txt")"
+fi
+say "# privacy-milter -c milter.conf --stats"
+sed 's/^/#   /' "$W/stats.txt"
 
 # query EXPR - Prometheus's answer: "labels value" lines, sorted
 query() {
