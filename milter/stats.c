@@ -277,6 +277,23 @@ stats_read_label(const struct stats_slot *sl, char *a, char *b, unsigned *line,
 	return (0);
 }
 
+/*
+ * stats_shown - the labels of a slot that is shown: claimed, labelled and,
+ * for a rule, of the running generation
+ */
+static int
+stats_shown(const struct stats *st, const struct stats_slot *sl, int rule,
+    char *a, char *b, unsigned *line)
+{
+	unsigned long gen;
+
+	if (atomic_load(&sl->key) == 0 ||
+	    !atomic_load_explicit(&sl->ready, memory_order_acquire) ||
+	    !stats_read_label(sl, a, b, line, &gen))
+		return (0);
+	return (!rule || gen == atomic_load(&st->rules_gen));
+}
+
 /* stats_base - the last component of a path */
 static const char *
 stats_base(const char *path)
@@ -565,13 +582,9 @@ stats_rule_sample(
 {
 	char a[STATS_LABEL], b[STATS_LABEL];
 	unsigned long long key = atomic_load(&sl->key);
-	unsigned long gen;
 	unsigned line;
 
-	if (key == 0 ||
-	    !atomic_load_explicit(&sl->ready, memory_order_acquire) ||
-	    !stats_read_label(sl, a, b, &line, &gen) ||
-	    gen != atomic_load(&st->rules_gen))
+	if (!stats_shown(st, sl, 1, a, b, &line))
 		return (0);
 	if (pm_buf_puts(out, "privacy_milter_rule_hits_total{rule=\"") < 0 ||
 	    stats_esc(out, a) < 0 ||
@@ -608,7 +621,6 @@ static int
 stats_prom_tls(const struct stats *st, struct pm_buf *out)
 {
 	char a[STATS_LABEL], b[STATS_LABEL];
-	unsigned long gen;
 	unsigned line;
 	size_t i;
 
@@ -619,9 +631,7 @@ stats_prom_tls(const struct stats *st, struct pm_buf *out)
 	for (i = 0; i < STATS_TLS_SLOTS; i++) {
 		const struct stats_slot *sl = &st->tls[i];
 
-		if (atomic_load(&sl->key) == 0 ||
-		    !atomic_load_explicit(&sl->ready, memory_order_acquire) ||
-		    !stats_read_label(sl, a, b, &line, &gen))
+		if (!stats_shown(st, sl, 0, a, b, &line))
 			continue;
 		if (pm_buf_printf(out,
 		        "privacy_milter_tls_sessions_total{version=\"%s\","
@@ -800,7 +810,6 @@ stats_table_rules(const struct stats *st, struct pm_buf *out)
 {
 	struct stats_top *v;
 	char a[STATS_LABEL], b[STATS_LABEL];
-	unsigned long gen;
 	unsigned line;
 	size_t i, n = 0;
 	int rc = 0;
@@ -808,13 +817,9 @@ stats_table_rules(const struct stats *st, struct pm_buf *out)
 	if ((v = calloc(STATS_RULE_MAX, sizeof(*v))) == NULL)
 		return (-1);
 	for (i = 0; i < STATS_RULE_SLOTS && n < STATS_RULE_MAX; i++) {
-		const struct stats_slot *sl = &st->rules[i];
-
-		if (atomic_load(&sl->key) == 0 || !atomic_load(&sl->ready) ||
-		    !stats_read_label(sl, a, b, &line, &gen) ||
-		    gen != atomic_load(&st->rules_gen))
+		if (!stats_shown(st, &st->rules[i], 1, a, b, &line))
 			continue;
-		v[n].hits = stats_get(&sl->count);
+		v[n].hits = stats_get(&st->rules[i].count);
 		snprintf(v[n].where, sizeof(v[n].where), "%s:%u", a, line);
 		memcpy(v[n++].name, b, sizeof(b));
 	}
@@ -837,7 +842,6 @@ static int
 stats_table_tls(const struct stats *st, struct pm_buf *out)
 {
 	char a[STATS_LABEL], b[STATS_LABEL];
-	unsigned long gen;
 	unsigned line;
 	size_t i;
 
@@ -847,13 +851,10 @@ stats_table_tls(const struct stats *st, struct pm_buf *out)
 	        stats_get(&st->sessions[2])) < 0)
 		return (-1);
 	for (i = 0; i < STATS_TLS_SLOTS; i++) {
-		const struct stats_slot *sl = &st->tls[i];
-
-		if (atomic_load(&sl->key) == 0 || !atomic_load(&sl->ready) ||
-		    !stats_read_label(sl, a, b, &line, &gen))
+		if (!stats_shown(st, &st->tls[i], 0, a, b, &line))
 			continue;
 		if (pm_buf_printf(out, "  %10llu  %-8s %s\n",
-		        stats_get(&sl->count), a, b) < 0)
+		        stats_get(&st->tls[i].count), a, b) < 0)
 			return (-1);
 	}
 	return (0);

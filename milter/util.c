@@ -15,18 +15,25 @@
 
 #include "util.h"
 
+/* pm_error_vset - format an error of a cause */
+static void
+pm_error_vset(
+    struct pm_error *err, enum pm_err_cause cause, const char *fmt, va_list ap)
+{
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	err->cause = cause;
+}
+
 /* pm_error_set - format an error */
 void
 pm_error_set(struct pm_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	if (err != NULL)
+		pm_error_vset(err, PM_ERR_INTERNAL, fmt, ap);
 	va_end(ap);
-	err->cause = PM_ERR_INTERNAL;
 }
 
 /* pm_error_cause - format an error of a given cause */
@@ -36,12 +43,10 @@ pm_error_cause(
 {
 	va_list ap;
 
-	if (err == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	if (err != NULL)
+		pm_error_vset(err, cause, fmt, ap);
 	va_end(ap);
-	err->cause = cause;
 }
 
 /* pm_hash_more - FNV-1a from h over s[0..len) */

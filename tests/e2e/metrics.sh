@@ -117,16 +117,6 @@ until curl -sf -o /dev/null "http://127.0.0.1:$P_PROM/-/ready"; do
 	sleep 0.1
 done
 
-# swaks_sub PORT BOX DATAFILE [swaks args] - authenticated submission
-swaks_sub() {
-	local port=$1 box=$2 data=$3
-	shift 3
-	swaks --server "127.0.0.1:$port" --ehlo laptop.home.lan \
-	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to "$box@remote.test" --data "@$data" "$@" \
-	    >>"$W/swaks.log" 2>&1
-}
-
 # data_for BOX [HEADER] - the submission, to BOX, with HEADER added
 data_for() {
 	{
@@ -165,14 +155,14 @@ wait_metric() {
 }
 
 step "1. TLS 1.3 submission with X-Test-Secret delivered" \
-    eval 'swaks_sub $P_SUB bob "$(data_for bob "X-Test-Secret: 42")" --tls &&
+    eval 'e2e_swaks_sub $P_SUB bob "$(data_for bob "X-Test-Secret: 42")" --tls &&
     e2e_wait_mail bob 1'
 step "2. TLS 1.2 submission delivered" \
-    eval 'swaks_sub $P_SUB carol "$(data_for carol)" --tls \
+    eval 'e2e_swaks_sub $P_SUB carol "$(data_for carol)" --tls \
     --tls-protocol tlsv1_2 --tls-cipher ECDHE-RSA-AES128-GCM-SHA256 &&
     e2e_wait_mail carol 1'
 step "3. plain submission delivered" \
-    eval 'swaks_sub $P_PLAIN dave "$(data_for dave)" &&
+    eval 'e2e_swaks_sub $P_PLAIN dave "$(data_for dave)" &&
     e2e_wait_mail dave 1'
 step "4. local sendmail delivered" \
     eval 'runuser -u nobody -- /usr/sbin/sendmail -C "$W/etc" -t \
@@ -187,7 +177,7 @@ rules 2
 kill -HUP "$E2E_MILTER_PID"
 step "6. reload: generation 2" wait_metric privacy_milter_generation 2
 evil=$(printf 'X-Evil: %s!' "$(printf 'a%.0s' $(seq 30))")
-if swaks_sub $P_SUB bob "$(data_for bob "$evil")" --tls; then
+if e2e_swaks_sub $P_SUB bob "$(data_for bob "$evil")" --tls; then
 	fail "7. MatchLimit: 451" "$(tail -5 "$W/swaks.log")"
 elif tail -20 "$W/swaks.log" | grep -q '^<[*~]\* *451 4\.7\.0 '; then
 	ok "7. MatchLimit: 451 4.7.0, the message refused"
