@@ -46,6 +46,16 @@
 /* .IP "abort, close"
 /*	free the message, the connection.
 /* .PP
+/*	The counters (stats.h), given with cb_stats() before the first
+/*	session: at end of message, whatever the outcome, the message by
+/*	scope, its rule hits, leaks found, DKIM skips, the edits that
+/*	reached the MTA and the time end of message took (from its start
+/*	to the last edit sent); each decision of the fail policy by cause;
+/*	each SMTP session that said HELO or EHLO when it ends (close, or a
+/*	new connect on the same milter connection), by TLS version and
+/*	cipher: a client that connects and leaves without a word (a port
+/*	probe, a scanner) is no session of a user.
+/* .PP
 /*	cb_register() registers the callbacks with libmilter, with the
 /*	timeout and packet limit of conf.
 /*
@@ -72,11 +82,13 @@
 
 #include "config.h"
 #include "snapshot.h"
+#include "stats.h"
 
 int cb_register(const struct config *);
 unsigned long cb_install(struct snapshot *);
 struct snapshot *cb_current(void);
 void cb_generation_counter(atomic_ulong *);
 unsigned cb_messages(void);
+void cb_stats(struct stats *);
 
 #endif

@@ -27,7 +27,10 @@
 /*	hot path; on success the record becomes the last good one, the
 /*	snapshot is installed with the next generation number and
 /*	"reload: generation N, M rules" is logged; on failure every
-/*	problem is logged as file:line and the running snapshot stays. A
+/*	problem is logged as file:line and the running snapshot stays.
+/*	Either way the counters (a->stats) record the result; each
+/*	installed snapshot tells them its generation and rules
+/*	(stats_install()). A
 /*	request that arrives during a reload causes exactly one more.
 /* .IP SIGUSR2
 /*	stop: the front answers new connections with tempfail; messages
@@ -41,6 +44,7 @@
 #include <stddef.h>
 
 #include "lastgood.h"
+#include "stats.h"
 
 #define CHILD_DRAIN_MAX 60 /* seconds to wait for messages at stop */
 
@@ -51,6 +55,7 @@ struct child_args {
 	int listen_fd; /* the public socket */
 	const char *lm_path; /* libmilter's private socket */
 	struct lastgood *lastgood;
+	struct stats *stats; /* the counters (stats.h) */
 };
 
 int child_run(const struct child_args *);

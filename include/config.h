@@ -17,6 +17,7 @@
 /*		    struct pm_diags *diags)
 /*	const struct config_key *config_find(const char *key)
 /*	int	config_is_path_key(const struct config_key *k)
+/*	char	*config_stats_file(const struct config *conf)
 /*	void	config_free(struct config *conf)
 /* DESCRIPTION
 /*	The configuration file has one "Key value" per line (OpenDKIM
@@ -49,6 +50,12 @@
 /*	appends, an empty value clears a string or a list and is an error
 /*	for other types. config_find() looks a key up, case-insensitively;
 /*	config_is_path_key() says whether a relative value names a file.
+/*	config_stats_file() names the file of the counters (privacy-
+/*	milter(8), "Monitoring"): StatsFile, or privacy-milter.stats in the
+/*	directory of PidFile; NULL when both are empty (the counters then
+/*	live in memory without a name; --stats cannot find them) or memory
+/*	ran out. The caller frees it.
+/*
 /*	config_free() releases a configuration.
 /* DIAGNOSTICS
 /*	"unknown key "X"" (with "(did you mean "Y"?)" when a key is within
@@ -56,7 +63,8 @@
 /*	...", "cannot open: REASON". Values are checked when set: a
 /*	control character in any value, a Socket libmilter cannot open
 /*	(unknown type, relative path, port outside 1..65535, empty host,
-/*	brackets), a relative PidFile, an empty part of UserID, a
+/*	brackets), a relative PidFile or StatsFile, a MetricsSocket that is
+/*	not inet: or inet6:, an empty part of UserID, a
 /*	TLSHeaderName that is not a field name, an AuthservID with white
 /*	space or ';', an unknown SyslogFacility are errors. config_new()
 /*	returns NULL when memory runs out; config_load() returns NULL when
@@ -80,6 +88,8 @@ struct config {
 	unsigned socket_mode; /* SocketMode, octal */
 	char *socket_group; /* SocketGroup */
 	char *pidfile; /* PidFile */
+	char *stats_file; /* StatsFile; NULL: beside PidFile */
+	char *metrics_socket; /* MetricsSocket: inet:port@host; NULL: none */
 	char *user; /* UserID: user[:group] */
 	int background; /* Background */
 	char **rules_files; /* RulesFile (list, in order) */
@@ -139,6 +149,7 @@ int config_set(struct config *, const char *key, const char *value,
     const char *file, unsigned line, struct pm_diags *);
 const struct config_key *config_find(const char *key);
 int config_is_path_key(const struct config_key *);
+char *config_stats_file(const struct config *);
 void config_free(struct config *);
 
 #endif

@@ -111,6 +111,7 @@
 #define DETECT_DYNAMIC_HOST 0x100u
 #define DETECT_ACCOUNT 0x200u
 #define DETECT_ALL 0x3ffu
+#define DETECT_NKINDS 10 /* bits in DETECT_ALL: bit i is (1u << i) */
 
 struct detect_input {
 	int family; /* AF_INET, AF_INET6, 0: no client address */

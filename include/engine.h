@@ -89,12 +89,22 @@
 /*	inserted. In forwarded mail existing copies are kept: they record
 /*	the hop that brought the message in.
 /*
-/*	engine_result_free() releases the edits and notes.
+/*	What the counters need (privacy-milter(8) "Monitoring"), also in
+/*	the result: matched lists every rule that matched, once for each
+/*	header it matched (a message-level rule: once when its condition
+/*	held), in evaluation order, whatever it then did (an edit, a note,
+/*	nothing: keep, or a rewrite that changed nothing); found[i] counts
+/*	the parts of values that the detectors of matching "find" rules
+/*	found, for kind bit (1u << i) (detect.h; a part found by two kinds
+/*	counts for each); forwarded is engine_forwarded() of the message.
+/*
+/*	engine_result_free() releases the edits, notes and matched rules.
 /* DIAGNOSTICS
 /*	engine_run() returns -1 and fills err, naming the rule's file:line,
 /*	when a match limit is hit, a pseudonym is asked for without a key,
 /*	a REPLACE or PREPEND text does not form a header, or memory runs
-/*	out. The caller applies the fail policy; result is then empty.
+/*	out; err->cause says which of these (util.h). The caller applies
+/*	the fail policy; result is then empty but for forwarded.
 /*--*/
 #ifndef PM_ENGINE_H
 #define PM_ENGINE_H
@@ -148,6 +158,10 @@ struct engine_result {
 	size_t nedits;
 	struct engine_note *notes;
 	size_t nnotes;
+	const struct rule **matched; /* see DESCRIPTION */
+	size_t nmatched;
+	unsigned long found[DETECT_NKINDS]; /* parts found, per kind bit */
+	int forwarded; /* engine_forwarded() */
 };
 
 struct engine_params {

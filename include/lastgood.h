@@ -28,7 +28,9 @@
 /*	after it was ready at once, and backs off only for a child that
 /*	never got there (a crash loop at start).
 /* .PP
-/*	lastgood_create() maps it (NULL: mmap failed, logged).
+/*	lastgood_create() maps it (NULL: mmap failed, logged);
+/*	lastgood_unmap() gives it up, in a process that must not see the
+/*	files (the metrics process: they include the pseudonym key).
 /*--*/
 #ifndef PM_LASTGOOD_H
 #define PM_LASTGOOD_H
@@ -45,5 +47,6 @@ struct fileset *lastgood_load(struct lastgood *);
 atomic_ulong *lastgood_generation(struct lastgood *);
 void lastgood_set_ready(struct lastgood *, int ready);
 int lastgood_ready(struct lastgood *);
+void lastgood_unmap(struct lastgood *);
 
 #endif

@@ -85,6 +85,17 @@
 /*	parts of the value a "find" rule found. ev->detect must be
 /*	prepared (detect_prepare()) when the set has "find" rules.
 /*
+/*	Each rule has a stable identity, rule->ident (never 0), for
+/*	counters that must follow a rule across reloads (privacy-milter(8)
+/*	"Monitoring"): a rule named with the native option "name NAME"
+/*	(rule->label) is that name, wherever it stands and whatever it says;
+/*	any other rule is its file's base name and its text, white space
+/*	runs counted as one space, so a rule that moves, by lines added
+/*	above it or by a change of directory, keeps it. The second and later
+/*	rules with the same text in the same file add their rank among
+/*	them. A name is letters, digits, '-', '_' and '.', at most
+/*	RULES_NAME_MAX bytes, starting with a letter, and unique in the set.
+/*
 /*	A ruleset is shared by threads once built: nothing in it changes
 /*	but the reference count. rules_ref()/rules_unref() are atomic;
 /*	the last rules_unref() frees it; NULL is accepted.
@@ -100,7 +111,8 @@
 /*	rules_load() and rules_load_string() return NULL when any error was
 /*	reported. Every problem goes to diags with file:line (and a column
 /*	when it helps); all problems of a file are reported, up to 100
-/*	errors per file. rules_match() fills err as match_exec() does,
+/*	errors per file; a name used twice is an error at the second use.
+/*	rules_match() fills err as match_exec() does,
 /*	naming the file:line of the rule or of the "if" whose pattern
 /*	failed.
 /*--*/
@@ -135,6 +147,8 @@ enum rules_subject {
 	RULES_SUBJ_LINE, /* "Name:value" (header_checks) */
 	RULES_SUBJ_VALUE, /* the value only (native rules) */
 };
+
+#define RULES_NAME_MAX 64 /* bytes of a rule's "name" */
 
 #define RULES_F_CONTINUE (1u << 0) /* next rules see the result */
 #define RULES_F_LOGONLY (1u << 1) /* log the edit, do not make it */
@@ -177,6 +191,8 @@ struct rule {
 	char *action_word; /* as written: "IGNORE", "redact", ... */
 	struct template_text *text; /* NULL: none */
 	unsigned flags; /* RULES_F_* */
+	char *label; /* native "name NAME", NULL: none */
+	uint64_t ident; /* stable identity, never 0 (see DESCRIPTION) */
 };
 
 struct rules_options {

@@ -32,7 +32,9 @@
 /*	create the public socket (listen.h) and a private directory for
 /*	libmilter's socket (/tmp/privacy-milter.XXXXXX, mode 0700, owned by
 /*	the child's user; front.h says why libmilter has a socket of its
-/*	own);
+/*	own); the file of the counters (StatsFile, statsfile.h; its
+/*	directory checked as PidFile's) and the MetricsSocket, if any
+/*	(listen.h);
 /* .IP 4.
 /*	unless in the foreground (-f or Background no): double fork,
 /*	setsid, chdir /, standard descriptors to /dev/null, every other
@@ -49,6 +51,13 @@
 /*	parent only), PR_SET_PDEATHSIG SIGTERM (it never outlives the
 /*	parent), the privilege drop, then child_run().
 /*
+/*	With a MetricsSocket, the metrics process (metrics.h) is forked
+/*	once the signals are set up; when it exits it is restarted after
+/*	1 s, or, if it lived less than a minute, after twice the last
+/*	delay (at most 60 s), logged. The mail child never depends on it.
+/*	A child's exit is counted (stats_child_gone()) before it is
+/*	restarted.
+/*
 /*	Signals to the parent: SIGHUP (and SIGUSR1) -> SIGUSR1 to the
 /*	child, which reloads in a thread of its own. SIGTERM or SIGINT ->
 /*	SIGUSR2 to the child (never SIGINT, libmilter's abort, and not
@@ -56,7 +65,8 @@
 /*	when it stops), whose control thread first has new connections
 /*	answered with tempfail and waits (at most 60 s) until no message
 /*	is in progress, then stops libmilter. The parent then removes the
-/*	socket, the pidfile and the private directory and exits 0. A
+/*	socket, the pidfile, the private directory and the counters' file,
+/*	stops the metrics process (SIGTERM, SIGKILL after 5 s) and exits 0. A
 /*	child still running 75 s after the stop request gets SIGTERM, after
 /*	90 s SIGKILL. A SIGTERM sent to the child directly stops it at once.
 /*

@@ -10,6 +10,12 @@
 /*	fills a struct pm_error, or appends to a struct pm_diags when it can
 /*	report several problems at once (a rules file, a config file).
 /*
+/*	An error also says what kind of failure it was (enum pm_err_cause,
+/*	for the fail policy's counters, privacy-milter(8) "Monitoring"):
+/*	PM_ERR_LIMIT, a PCRE2 match or depth limit; PM_ERR_NOMEM, memory
+/*	ran out; PM_ERR_INTERNAL, anything else. pm_error_set() sets
+/*	PM_ERR_INTERNAL, pm_error_cause() sets the cause it is given.
+/*
 /*	Every diagnostic names file:line; the text is a sentence a person
 /*	can act on. pm_diag_format() renders one as
 /*	"FILE:LINE: MESSAGE" (errors) or "FILE:LINE: warning: MESSAGE".
@@ -27,6 +33,10 @@
 /*	the capacity (from 8), and fails with -1 on overflow or ENOMEM,
 /*	leaving the vector as it was.
 /*
+/*	pm_hash() is the one string hash of the tree: 64-bit FNV-1a of
+/*	len bytes, lower-cased (ASCII) when fold is set; pm_hash_more()
+/*	goes on from a previous value (start from PM_HASH_INIT).
+/*
 /*	pm_panic() is for broken invariants only: it writes "panic: "
 /*	and the message through the log sink and aborts. Recoverable
 /*	trouble (bad input, a match limit, ENOMEM) is a value, never a
@@ -40,12 +50,21 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PM_EX_CONFIG 78 /* sysexits.h EX_CONFIG */
+
+/* What kind of failure an error is (see DESCRIPTION). */
+enum pm_err_cause {
+	PM_ERR_INTERNAL,
+	PM_ERR_LIMIT,
+	PM_ERR_NOMEM,
+};
 
 /* Generic error: one sentence, already prefixed with file:line if any. */
 struct pm_error {
 	char text[1024];
+	enum pm_err_cause cause;
 };
 
 enum pm_severity {
@@ -70,6 +89,10 @@ struct pm_diags {
 /* pm_error_set - format an error, printf-style */
 void pm_error_set(struct pm_error *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* pm_error_cause - format an error of a given cause, printf-style */
+void pm_error_cause(struct pm_error *, enum pm_err_cause, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* pm_diag_add - append a diagnostic; never fails visibly (drops on ENOMEM) */
 void pm_diag_add(struct pm_diags *, enum pm_severity, const char *file,
@@ -116,6 +139,14 @@ char *pm_lower_dup(const char *s, size_t len);
 
 /* pm_grow - room for need elements of size bytes in *vp (see DESCRIPTION) */
 int pm_grow(void *vp, size_t *cap, size_t need, size_t size);
+
+#define PM_HASH_INIT 14695981039346656037ULL
+
+/* pm_hash - FNV-1a of s[0..len), lower-cased when fold */
+uint64_t pm_hash(const char *s, size_t len, int fold);
+
+/* pm_hash_more - go on hashing from h */
+uint64_t pm_hash_more(uint64_t h, const char *s, size_t len, int fold);
 
 typedef void (*pm_log_sink_fn)(const char *line);
 

@@ -21,6 +21,16 @@ pmsendmaildir = $(pkgdatadir)/sendmail
 dist_pmsendmail_DATA = init/sendmail/privacy-milter.mc \
 	init/sendmail/systemd-override.conf
 EXTRA_DIST += init/privacy-milter.service.in init/privacy-milter.init.in
+
+# Monitoring (privacy-milter(8), MONITORING): a Grafana dashboard and sample
+# Prometheus alert rules, installed as examples; init/monitoring.test
+# checks them with promtool.
+pmgrafanadir = $(pkgdatadir)/grafana
+dist_pmgrafana_DATA = init/grafana/privacy-milter.json
+pmprometheusdir = $(pkgdatadir)/prometheus
+dist_pmprometheus_DATA = init/prometheus/privacy-milter-alerts.yml
+TESTS += init/monitoring.test
+EXTRA_DIST += init/monitoring.test
 CLEANFILES += init/privacy-milter.service init/privacy-milter.init
 
 pm_init_subst = sed -e 's|@sbindir[@]|$(sbindir)|g' \

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "callbacks.h"
 #include "edits.h"
@@ -59,6 +60,7 @@ struct cb_conn {
 	size_t cap;
 	int lost; /* a header could not be kept */
 	int in_msg; /* between MAIL and end/abort */
+	int live; /* a session that said HELO, not counted yet */
 };
 
 /* The current snapshot, swapped by the reload thread. */
@@ -68,6 +70,7 @@ static atomic_ulong cb_gen_local;
 static atomic_ulong *cb_generation = &cb_gen_local; /* last installed */
 
 static atomic_uint cb_msgs; /* messages in progress */
+static struct stats *cb_st; /* the counters; set before any session */
 static atomic_ulong cb_last_proto; /* for a reused connection */
 static struct pm_log_limit cb_lim_actions; /* a peer can repeat it at will */
 
@@ -142,6 +145,13 @@ cb_install(struct snapshot *snap)
 	pthread_mutex_unlock(&cb_lock);
 	snapshot_unref(old);
 	return (gen);
+}
+
+/* cb_stats - count into st from now on */
+void
+cb_stats(struct stats *st)
+{
+	cb_st = st;
 }
 
 /* cb_messages - messages in progress */
@@ -294,6 +304,9 @@ cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
+	if (c->live)
+		stats_session(cb_st, &c->sess);
+	c->live = 0;
 	session_free(&c->sess);
 	session_init(&c->sess);
 	if (session_set_client(&c->sess, hostname, hostaddr) < 0)
@@ -321,6 +334,7 @@ cb_helo(SMFICTX *ctx, char *helo)
 		return (SMFIS_TEMPFAIL);
 	free(c->sess.helo);
 	c->sess.helo = helo != NULL ? strdup(helo) : NULL;
+	c->live = 1;
 	session_reset_tls(&c->sess);
 	cb_read_macros(
 	    ctx, &c->sess, SESSION_AT_HELO, SESSION_KIND(SESSION_TLS));
@@ -411,9 +425,12 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 /* cb_fail - apply OnError; reason is logged, never a header value */
 static sfsistat
 cb_fail(SMFICTX *ctx, const struct config *conf, const char *qid,
-    const char *reason)
+    const char *reason, enum pm_err_cause cause)
 {
-	if (conf == NULL || conf->on_error != CONFIG_ONERR_ACCEPT) {
+	int accept = conf != NULL && conf->on_error == CONFIG_ONERR_ACCEPT;
+
+	stats_fail(cb_st, cause, accept);
+	if (!accept) {
 		pm_log(LOG_ERR, "%s: %s; message refused (OnError=tempfail)",
 		    qid, reason);
 		(void)smfi_setreply(ctx, "451", "4.7.0",
@@ -577,8 +594,7 @@ cb_apply(SMFICTX *ctx, const char *qid, const struct edits_mop *ops,
 
 		if (dry_run) {
 			pm_log(LOG_INFO, "%s: dry-run: would %s %s #%d", qid,
-			    op->kind == EDITS_MOP_CHGHEADER &&
-			            op->value == NULL
+			    op->kind == EDITS_MOP_CHGHEADER && op->value == NULL
 			        ? "remove"
 			        : what[op->kind],
 			    op->name, op->index);
@@ -607,6 +623,34 @@ cb_apply(SMFICTX *ctx, const char *qid, const struct edits_mop *ops,
 	return (0);
 }
 
+/*
+ * cb_count - the counters of one message at its end: fwd is the engine's
+ * answer, or -1 when it did not run (then asked here, if the headers are
+ * there); res NULL when the engine did not run to its end
+ */
+static void
+cb_count(const struct cb_conn *c, const struct engine_header *h, int fwd,
+    const struct engine_result *res, int made, unsigned long gen,
+    const struct timespec *t0)
+{
+	struct stats_msg m;
+	struct timespec t1;
+
+	if (cb_st == NULL)
+		return;
+	if (fwd < 0)
+		fwd = h != NULL && engine_forwarded(h, c->nhdrs);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	memset(&m, 0, sizeof(m));
+	m.scope = stats_scope(&c->sess, fwd);
+	m.res = res;
+	m.edits_made = made;
+	m.generation = gen;
+	m.eom_ns = (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000000u +
+	    (uint64_t)t1.tv_nsec - (uint64_t)t0->tv_nsec;
+	stats_message(cb_st, &m);
+}
+
 /* cb_eom - run the engine once and apply its edits */
 static sfsistat
 cb_eom(SMFICTX *ctx)
@@ -622,8 +666,10 @@ cb_eom(SMFICTX *ctx)
 	size_t nops = 0, i;
 	const char *qid;
 	sfsistat rc = SMFIS_CONTINUE;
-	int ran = 0;
+	struct timespec t0;
+	int ran = 0, made = 0, fwd = -1, rc0;
 
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
 	cb_read_macros(
@@ -635,11 +681,12 @@ cb_eom(SMFICTX *ctx)
 
 	if (c->lost) {
 		rc = cb_fail(ctx, snap->conf, qid,
-		    "out of memory while keeping the headers");
+		    "out of memory while keeping the headers", PM_ERR_NOMEM);
 		goto done;
 	}
 	if (c->nhdrs > 0 && (h = calloc(c->nhdrs, sizeof(*h))) == NULL) {
-		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
+		rc = cb_fail(
+		    ctx, snap->conf, qid, "out of memory", PM_ERR_NOMEM);
 		goto done;
 	}
 	for (i = 0; i < c->nhdrs; i++) {
@@ -647,26 +694,32 @@ cb_eom(SMFICTX *ctx)
 		h[i].value = c->hdrs[i].value;
 	}
 	if (params_engine(snap, &c->sess, &ep, &tlsval) < 0) {
-		rc = cb_fail(ctx, snap->conf, qid, "out of memory");
+		rc = cb_fail(
+		    ctx, snap->conf, qid, "out of memory", PM_ERR_NOMEM);
 		goto done;
 	}
-	if (engine_run(&ep, h, c->nhdrs, &res, &err) < 0) {
-		rc = cb_fail(ctx, snap->conf, qid, err.text);
+	rc0 = engine_run(&ep, h, c->nhdrs, &res, &err);
+	fwd = res.forwarded;
+	if (rc0 < 0) {
+		rc = cb_fail(ctx, snap->conf, qid, err.text, err.cause);
 		goto done;
 	}
 	ran = 1;
 	if (edits_milter_ops(h, c->nhdrs, &res, snap->conf->hidden_headers,
 	        &ops, &nops, &err) < 0) {
-		rc = cb_fail(ctx, snap->conf, qid, err.text);
+		rc = cb_fail(ctx, snap->conf, qid, err.text, err.cause);
 		goto done;
 	}
 	cb_log_notes(qid, h, c->nhdrs, &res);
 	if (cb_apply(ctx, qid, ops, nops, snap->conf->dry_run) < 0) {
-		rc = cb_fail(ctx, snap->conf, qid, "an edit failed");
+		rc = cb_fail(
+		    ctx, snap->conf, qid, "an edit failed", PM_ERR_INTERNAL);
 		goto done;
 	}
+	made = !snap->conf->dry_run;
 	cb_log_message(c, qid, &res, snap->conf->dry_run);
 done:
+	cb_count(c, h, fwd, ran ? &res : NULL, made, snap->generation, &t0);
 	pm_buf_free(&tlsval);
 	free(ops);
 	if (ran)
@@ -695,6 +748,8 @@ cb_close(SMFICTX *ctx)
 	struct cb_conn *c = smfi_getpriv(ctx);
 
 	if (c != NULL) {
+		if (c->live)
+			stats_session(cb_st, &c->sess);
 		cb_message_free(c);
 		session_free(&c->sess);
 		free(c);

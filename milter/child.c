@@ -35,6 +35,7 @@
 #include "log.h"
 #include "util.h"
 #include "snapshot.h"
+#include "stats.h"
 #include "tls.h"
 
 static const struct child_args *child_args;
@@ -83,9 +84,14 @@ child_strdiff(const char *a, const char *b)
 static unsigned long
 child_use(struct snapshot *snap)
 {
+	unsigned long gen;
+
 	pm_log_set_level(snap->conf->log_level);
 	front_set_limits(snap->conf->max_data_size, snap->conf->timeout);
-	return (cb_install(snap));
+	/* Only this thread installs: snap stays current while we read it. */
+	gen = cb_install(snap);
+	stats_install(child_args->stats, snap->rules, gen);
+	return (gen);
 }
 
 /* child_reload - read the files again; keep the old snapshot on error */
@@ -103,15 +109,17 @@ child_reload(void)
 		pm_log(LOG_ERR, "reload failed: keeping generation %lu",
 		    cur != NULL ? cur->generation : 0);
 		snapshot_unref(cur);
+		stats_reload(child_args->stats, 0, time(NULL));
 		return;
 	}
 	cur = cb_current();
 	if (child_strdiff(cur->conf->socket, snap->conf->socket) ||
 	    child_strdiff(cur->conf->user, snap->conf->user) ||
-	    child_strdiff(cur->conf->pidfile, snap->conf->pidfile))
+	    child_strdiff(cur->conf->pidfile, snap->conf->pidfile) ||
+	    child_strdiff(cur->conf->stats_file, snap->conf->stats_file) ||
+	    child_strdiff(cur->conf->metrics_socket, snap->conf->metrics_socket))
 		pm_log(LOG_WARNING,
-		    "reload: Socket, UserID and PidFile changes take effect"
-		    " at the next start");
+		    "reload: Socket, UserID, PidFile, StatsFile and MetricsSocket changes take effect at the next start");
 	snapshot_unref(cur);
 	/* What a restarted child comes back with (lastgood.h). */
 	if (lastgood_save(child_args->lastgood, fs) < 0)
@@ -121,6 +129,7 @@ child_reload(void)
 	nrules = rules_count(snap->rules);
 	pm_log(LOG_NOTICE, "reload: generation %lu, %zu rules", child_use(snap),
 	    nrules);
+	stats_reload(child_args->stats, 1, time(NULL));
 }
 
 /* child_wakeup - SIGRTMIN handler: nothing, poll() returns EINTR */
@@ -314,6 +323,7 @@ child_run(const struct child_args *a)
 		    "OpenSSL cipher table unavailable; cipher"
 		    " names are written as given");
 	cb_generation_counter(lastgood_generation(a->lastgood));
+	cb_stats(a->stats);
 	if ((snap = child_first()) == NULL)
 		return (EX_SOFTWARE);
 	if (child_libmilter(snap->conf) < 0 ||

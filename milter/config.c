@@ -31,6 +31,8 @@
 
 static const char *check_socket(char *);
 static const char *check_pidfile(char *);
+static const char *check_statsfile(char *);
+static const char *check_metrics_socket(char *);
 static const char *check_user(char *);
 static const char *check_header_name(char *);
 static const char *check_authserv_id(char *);
@@ -53,6 +55,10 @@ const struct config_key config_keys[] = {
     {KEY("PidFile", CONFIG_T_STRING, pidfile),
         .def = "/run/privacy-milter/privacy-milter.pid", .opt = 'P',
         .check = check_pidfile},
+    {KEY("StatsFile", CONFIG_T_STRING, stats_file), .def = "",
+        .check = check_statsfile},
+    {KEY("MetricsSocket", CONFIG_T_STRING, metrics_socket), .def = "",
+        .check = check_metrics_socket},
     {KEY("UserID", CONFIG_T_STRING, user), .def = "privacy-milter", .opt = 'u',
         .check = check_user},
     {KEY("Background", CONFIG_T_BOOL, background), .def = "yes"},
@@ -321,6 +327,24 @@ resolve(const char *value, const char *base_dir)
 	return (p);
 }
 
+/* config_stats_file - where the counters are: StatsFile, or beside PidFile */
+char *
+config_stats_file(const struct config *conf)
+{
+	const char *slash;
+	char *p;
+
+	if (conf->stats_file != NULL)
+		return (strdup(conf->stats_file));
+	if (conf->pidfile == NULL ||
+	    (slash = strrchr(conf->pidfile, '/')) == NULL)
+		return (NULL);
+	if (asprintf(&p, "%.*s/privacy-milter.stats",
+	        (int)(slash - conf->pidfile), conf->pidfile) < 0)
+		return (NULL);
+	return (p);
+}
+
 /* config_is_path_key - keys whose relative value is relative to the file */
 int
 config_is_path_key(const struct config_key *k)
@@ -405,6 +429,25 @@ check_pidfile(char *v)
 	return (v[0] == '/'
 	        ? NULL
 	        : "expected an absolute path, such as /run/privacy-milter/privacy-milter.pid");
+}
+
+/* check_statsfile - an absolute path */
+static const char *
+check_statsfile(char *v)
+{
+	return (v[0] == '/'
+	        ? NULL
+	        : "expected an absolute path, such as /run/privacy-milter/privacy-milter.stats");
+}
+
+/* check_metrics_socket - inet:port@host or inet6:port@host */
+static const char *
+check_metrics_socket(char *v)
+{
+	if (strncasecmp(v, "inet:", 5) != 0 && strncasecmp(v, "inet6:", 6) != 0)
+		return (
+		    "Prometheus scrapes over TCP: expected inet:port@host or inet6:port@host, such as inet:9899@127.0.0.1");
+	return (check_socket(v));
 }
 
 /* check_user - user or user:group, both parts non-empty */

@@ -1007,7 +1007,8 @@ merge_hits(const char *v, size_t len, struct detect_hits *h)
 		return;
 	for (i = 0; i < h->n; i++)
 		grow_to_brackets(v, len, &h->v[i]);
-	qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
+	if (h->n > 1) /* qsort() wants a vector, and h->v is NULL at 0 */
+		qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
 	for (i = 0; i < h->n; i++) {
 		struct detect_hit *last = o ? &h->v[o - 1] : NULL;
 

@@ -163,7 +163,8 @@ edits_milter_ops(const struct engine_header *hdrs, size_t nheaders,
 	if ((v = calloc(res->nedits, sizeof(*v))) == NULL ||
 	    (k = calloc(nheaders + res->nedits, sizeof(*k))) == NULL) {
 		free(v);
-		pm_error_set(err, "out of memory while ordering header edits");
+		pm_error_cause(err, PM_ERR_NOMEM,
+		    "out of memory while ordering header edits");
 		return (-1);
 	}
 	nk = edits_keys(hdrs, nheaders, res, k, &nchg);

@@ -32,6 +32,7 @@ struct engine_state {
 	struct engine_result *res;
 	size_t edits_cap;
 	size_t notes_cap;
+	size_t matched_cap;
 	struct dkim_signed dkim;
 	pcre2_match_data *md;
 	struct detect_set
@@ -69,7 +70,8 @@ struct engine_hdr {
 static int
 engine_nomem(struct engine_state *st)
 {
-	pm_error_set(st->err, "out of memory while computing header edits");
+	pm_error_cause(st->err, PM_ERR_NOMEM,
+	    "out of memory while computing header edits");
 	return (-1);
 }
 
@@ -127,6 +129,31 @@ engine_add_note(struct engine_state *st, enum engine_note_kind kind, size_t pos,
 	n->pos = pos;
 	n->rule = rule;
 	n->op = op;
+	return (0);
+}
+
+/*
+ * engine_matched - rule r matched: one more entry for the counters, and
+ * the parts its detectors found (st->ev.hits), per kind
+ */
+static int
+engine_matched(struct engine_state *st, const struct rule *r)
+{
+	struct engine_result *res = st->res;
+	const struct detect_hits *h = &st->ev.hits;
+	unsigned b;
+	size_t i;
+
+	if (pm_grow(&res->matched, &st->matched_cap, res->nmatched + 1,
+	        sizeof(*res->matched)) < 0)
+		return (engine_nomem(st));
+	res->matched[res->nmatched++] = r;
+	if (r->find == 0)
+		return (0);
+	for (i = 0; i < h->n; i++)
+		for (b = 0; b < DETECT_NKINDS; b++)
+			if (h->v[i].kind & (1u << b))
+				res->found[b]++;
 	return (0);
 }
 
@@ -202,8 +229,8 @@ engine_expand(
 	if (template_expand_host(r->text, engine_subject(hs, r),
 	        npairs ? pcre2_get_ovector_pointer(st->md) : NULL, npairs,
 	        engine_host(st), &hs->nb) < 0) {
-		pm_error_set(st->err, "%s:%u: out of memory expanding text",
-		    r->file, r->line);
+		pm_error_cause(st->err, PM_ERR_NOMEM,
+		    "%s:%u: out of memory expanding text", r->file, r->line);
 		return (-1);
 	}
 	fold_scrub(&hs->nb, 0);
@@ -283,8 +310,8 @@ engine_subst(
 	return (0);
 
 nomem:
-	pm_error_set(st->err, "%s:%u: out of memory rewriting a header",
-	    r->file, r->line);
+	pm_error_cause(st->err, PM_ERR_NOMEM,
+	    "%s:%u: out of memory rewriting a header", r->file, r->line);
 	return (-1);
 }
 
@@ -333,8 +360,8 @@ engine_subst_hits(
 	return (0);
 
 nomem:
-	pm_error_set(st->err, "%s:%u: out of memory rewriting a header",
-	    r->file, r->line);
+	pm_error_cause(st->err, PM_ERR_NOMEM,
+	    "%s:%u: out of memory rewriting a header", r->file, r->line);
 	return (-1);
 }
 
@@ -673,6 +700,8 @@ engine_header(struct engine_state *st, size_t pos)
 			goto out;
 		if (rc == 0)
 			continue;
+		if ((rc = engine_matched(st, r)) < 0)
+			goto out;
 		hs.done = !(r->flags & RULES_F_CONTINUE);
 		pm_buf_reset(&hs.nb);
 		if ((rc = engine_act(st, &hs, r)) < 0)
@@ -700,8 +729,8 @@ engine_message_rule(struct engine_state *st, const struct rule *r)
 		pm_panic("%s:%u: not a message-level rule", r->file, r->line);
 	rc = match_cond(rules_match_ctx(st->p->rules), r->when, &st->ev.facts,
 	    st->md, r->file, r->line, st->err);
-	if (rc <= 0)
-		return (rc);
+	if (rc <= 0 || engine_matched(st, r) < 0)
+		return (rc <= 0 ? rc : -1);
 	if (r->flags & RULES_F_LOGONLY)
 		return (engine_add_note(
 		    st, ENGINE_NOTE_LOGONLY, st->nheaders, r, ENGINE_ADD));
@@ -710,8 +739,8 @@ engine_message_rule(struct engine_state *st, const struct rule *r)
 	    template_expand_host(r->text, "", NULL, 0, engine_host(st), &b) <
 	        0) {
 		pm_buf_free(&b);
-		pm_error_set(st->err, "%s:%u: out of memory expanding text",
-		    r->file, r->line);
+		pm_error_cause(st->err, PM_ERR_NOMEM,
+		    "%s:%u: out of memory expanding text", r->file, r->line);
 		return (-1);
 	}
 	fold_scrub(&b, 0);
@@ -855,6 +884,7 @@ engine_run(const struct engine_params *params, const struct engine_header *hdrs,
 	st.ev.md = st.md;
 	st.ev.facts.session = params->session;
 	st.ev.facts.forwarded = engine_forwarded(hdrs, nheaders);
+	res->forwarded = st.ev.facts.forwarded;
 	if (params->rules != NULL && rules_detect_kinds(params->rules) != 0 &&
 	    engine_prepare_detect(&st) < 0)
 		goto out;
@@ -885,8 +915,10 @@ out:
 	if (st.ev.detect != NULL)
 		detect_free(&detect);
 	detect_hits_free(&st.ev.hits);
-	if (rc < 0)
+	if (rc < 0) {
 		engine_result_free(res);
+		res->forwarded = st.ev.facts.forwarded;
+	}
 	return (rc);
 }
 
@@ -905,5 +937,6 @@ engine_result_free(struct engine_result *res)
 	}
 	free(res->edits);
 	free(res->notes);
+	free(res->matched);
 	memset(res, 0, sizeof(*res));
 }

@@ -104,3 +104,11 @@ lastgood_ready(struct lastgood *lg)
 {
 	return (atomic_load(&lg->ready));
 }
+
+/* lastgood_unmap - give the mapping up in this process */
+void
+lastgood_unmap(struct lastgood *lg)
+{
+	if (lg != NULL)
+		(void)munmap(lg, LASTGOOD_HDR + 2 * LASTGOOD_SLOT);
+}

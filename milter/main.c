@@ -12,12 +12,14 @@
 /*	privacy-milter -c conf --pseudonym VALUE
 /*	privacy-milter -c conf --audit [--macro NAME=VALUE]...
 /*		[--hide-first-received] [--audit-values] [--audit-json] PATH...
+/*	privacy-milter -c conf --stats
 /* DESCRIPTION
 /*	main() parses the command line, turns options that have a config
 /*	key into overrides ("Key=value", re-applied at every reload), loads
 /*	the first snapshot and hands over to one of: --check, the offline
 /*	tester, the audit, the pseudonym calculator, or the supervisor
-/*	(daemon).
+/*	(daemon). --stats reads the configuration only, for the counters'
+/*	file.
 /* DIAGNOSTICS
 /*	Exit 0 on success, 64 on usage errors, 78 (EX_CONFIG) when the
 /*	configuration or rules do not load; every problem on stderr as
@@ -42,6 +44,7 @@
 #include "log.h"
 #include "pseudonym.h"
 #include "snapshot.h"
+#include "statsfile.h"
 #include "supervisor.h"
 #include "tester.h"
 #include "tls.h"
@@ -59,6 +62,7 @@ enum {
 	OPT_AUDIT,
 	OPT_AUDIT_VALUES,
 	OPT_AUDIT_JSON,
+	OPT_STATS,
 };
 
 static const struct option long_opts[] = {
@@ -74,6 +78,7 @@ static const struct option long_opts[] = {
     {"audit", no_argument, NULL, OPT_AUDIT},
     {"audit-values", no_argument, NULL, OPT_AUDIT_VALUES},
     {"audit-json", no_argument, NULL, OPT_AUDIT_JSON},
+    {"stats", no_argument, NULL, OPT_STATS},
     {NULL, 0, NULL, 0},
 };
 
@@ -91,6 +96,7 @@ usage(FILE *fp)
 	    "       privacy-milter -c conf --pseudonym VALUE\n"
 	    "       privacy-milter -c conf --audit [--macro NAME=VALUE]..."
 	    " [--hide-first-received] [--audit-values] [--audit-json] PATH...\n"
+	    "       privacy-milter -c conf --stats\n"
 	    "options:\n"
 	    "  -c FILE   configuration file (default " DEF_CONF ")\n"
 	    "  -f        stay in the foreground, log to stderr\n"
@@ -259,6 +265,7 @@ struct opts {
 	int audit_json;
 	char **paths;
 	size_t npaths;
+	int stats; /* --stats */
 	char *conf_abs; /* conf_path made absolute (the daemon) */
 };
 
@@ -336,6 +343,9 @@ opt_one(struct opts *o, int ch, const char *arg)
 	case OPT_AUDIT_JSON:
 		o->audit_json = 1;
 		return (0);
+	case OPT_STATS:
+		o->stats = 1;
+		return (0);
 	default:
 		return (opt_key(o, ch, arg));
 	}
@@ -376,7 +386,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 	if (o->conf_path == NULL)
 		o->conf_path = DEF_CONF;
 	if (!o->check && o->pseudo_in == NULL && o->test_file == NULL &&
-	    !o->audit) {
+	    !o->audit && !o->stats) {
 		/* The daemon: file names must survive its chdir("/"). */
 		if ((o->conf_abs = absolute(o->conf_path)) == NULL ||
 		    absolute_overrides(o->overrides, o->noverrides) < 0)
@@ -511,6 +521,33 @@ run_daemon(const struct opts *o)
 	return (rc);
 }
 
+/* run_stats - --stats: the table of the counters the config names */
+static int
+run_stats(const struct opts *o)
+{
+	struct pm_diags d = {0};
+	struct config *conf;
+	char *path;
+	int rc;
+
+	conf = config_load(
+	    o->conf_path, (const char *const *)o->overrides, o->noverrides, &d);
+	print_diags(&d);
+	pm_diags_free(&d);
+	if (conf == NULL)
+		return (PM_EX_CONFIG);
+	if ((path = config_stats_file(conf)) == NULL) {
+		fprintf(stderr,
+		    "privacy-milter: %s: no StatsFile (PidFile and StatsFile are empty)\n",
+		    o->conf_path);
+		rc = EX_UNAVAILABLE;
+	} else
+		rc = statsfile_report(path, stdout, stderr);
+	free(path);
+	config_free(conf);
+	return (rc);
+}
+
 /* main - parse options, load and check, run one mode */
 int
 main(int argc, char **argv)
@@ -523,6 +560,10 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if ((rc = opts_parse(&o, argc, argv)) != 0) {
 		rc = rc < 0 ? 0 : rc;
+		goto out;
+	}
+	if (o.stats) {
+		rc = run_stats(&o);
 		goto out;
 	}
 	if (!o.check && o.pseudo_in == NULL && o.test_file == NULL &&

@@ -88,18 +88,21 @@ match_error(const struct match_ctx *mc, int rc, const char *file, unsigned line,
 	PCRE2_UCHAR msg[256];
 
 	if (rc == PCRE2_ERROR_MATCHLIMIT)
-		pm_error_set(err,
+		pm_error_cause(err, PM_ERR_LIMIT,
 		    "%s:%u: pattern hit the match limit (MatchLimit %u); simplify the pattern or raise the limit",
 		    file, line, (unsigned)mc->match_limit);
 	else if (rc == PCRE2_ERROR_DEPTHLIMIT)
-		pm_error_set(err,
+		pm_error_cause(err, PM_ERR_LIMIT,
 		    "%s:%u: pattern hit the depth limit (DepthLimit %u); simplify the pattern or raise the limit",
 		    file, line, (unsigned)mc->depth_limit);
 	else {
 		if (pcre2_get_error_message(rc, msg, sizeof(msg)) < 0)
 			snprintf((char *)msg, sizeof(msg), "error %d", rc);
-		pm_error_set(err, "%s:%u: pattern match failed: %s", file, line,
-		    (char *)msg);
+		pm_error_cause(err,
+		    rc == PCRE2_ERROR_NOMEMORY        ? PM_ERR_NOMEM
+		        : rc == PCRE2_ERROR_HEAPLIMIT ? PM_ERR_LIMIT
+		                                      : PM_ERR_INTERNAL,
+		    "%s:%u: pattern match failed: %s", file, line, (char *)msg);
 	}
 }
 

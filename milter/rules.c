@@ -10,7 +10,10 @@
 /*	after Postfix's readlline()), hands each line to its parser
 /*	(rules_hc.c for header_checks lines and if/endif, rules_native.c
 /*	for native rules), keeps the helpers both parsers share, builds
-/*	the dispatch table and answers rules_match().
+/*	the dispatch table and answers rules_match(). Each line's rule gets
+/*	the hash of its text at once (rules_text_ident()); the ranks of
+/*	copies and the names' identities come once every file is read
+/*	(rules_identities(), one sort of the rules).
 /*
 /*	Dispatch is a hash table from the lower-case header name to the
 /*	seqs of its rules (FNV-1a, open addressing, at most half full),
@@ -99,6 +102,7 @@ rules_rule_free(struct rule *r)
 	free(r->guards);
 	match_cond_free(r->when);
 	free(r->action_word);
+	free(r->label);
 	template_free(r->text);
 	memset(r, 0, sizeof(*r));
 }
@@ -223,14 +227,10 @@ rules_text(struct rules_parser *p, unsigned line, unsigned col,
 	return (0);
 }
 
-/* rules_parse_line - one logical line, trailing white space removed */
+/* rules_parse_kind - hand one logical line to its parser */
 static void
-rules_parse_line(struct rules_parser *p, unsigned line, char *s)
+rules_parse_kind(struct rules_parser *p, unsigned line, const char *s)
 {
-	size_t n = strlen(s);
-
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		s[--n] = 0;
 	if (!isalnum((unsigned char)s[0]))
 		rules_parse_hc(p, line, s);
 	else if (strncasecmp(s, "if", 2) == 0 && !isalnum((unsigned char)s[2]))
@@ -243,6 +243,45 @@ rules_parse_line(struct rules_parser *p, unsigned line, char *s)
 		rules_parse_keep_networks(p, line, s);
 	else
 		rules_parse_native(p, line, s);
+}
+
+/*
+ * rules_text_ident - the identity of an unnamed rule before its rank: the
+ * file's base name and the text, each run of white space as one space
+ */
+static uint64_t
+rules_text_ident(const char *file, const char *s)
+{
+	const char *base = strrchr(file, '/');
+	uint64_t h;
+
+	base = base != NULL ? base + 1 : file;
+	h = pm_hash_more(pm_hash(base, strlen(base), 0), "", 1, 0);
+	while (*s != 0) {
+		if (!isspace((unsigned char)*s)) {
+			h = pm_hash_more(h, s++, 1, 0);
+			continue;
+		}
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s != 0)
+			h = pm_hash_more(h, " ", 1, 0);
+	}
+	return (h);
+}
+
+/* rules_parse_line - one logical line, trailing white space removed */
+static void
+rules_parse_line(struct rules_parser *p, unsigned line, char *s)
+{
+	size_t n = strlen(s), before = p->rs->nrules;
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+	rules_parse_kind(p, line, s);
+	/* The rule the line made, if any: its identity before its rank. */
+	for (n = before; n < p->rs->nrules; n++)
+		p->rs->rules[n].ident = rules_text_ident(p->file, s);
 }
 
 /*
@@ -346,20 +385,6 @@ rules_add_file(struct ruleset *rs, const char *name, const char *text,
 	return (p.total_errors);
 }
 
-/* rules_hash - FNV-1a of the lower-cased name */
-static size_t
-rules_hash(const char *name, size_t len)
-{
-	size_t i;
-	uint64_t h = 14695981039346656037ULL;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)tolower((unsigned char)name[i]);
-		h *= 1099511628211ULL;
-	}
-	return ((size_t)h);
-}
-
 /* rules_bucket_find - the slot for name: its bucket or an empty one */
 static struct rules_bucket *
 rules_bucket_find(const struct ruleset *rs, const char *name, size_t len)
@@ -367,7 +392,7 @@ rules_bucket_find(const struct ruleset *rs, const char *name, size_t len)
 	size_t i, mask = rs->tabsize - 1;
 	struct rules_bucket *b;
 
-	for (i = rules_hash(name, len) & mask;; i = (i + 1) & mask) {
+	for (i = (size_t)pm_hash(name, len, 1) & mask;; i = (i + 1) & mask) {
 		b = &rs->tab[i];
 		if (b->name == NULL ||
 		    (b->namelen == len && strncasecmp(b->name, name, len) == 0))
@@ -441,10 +466,93 @@ rules_build_dispatch(struct ruleset *rs)
 	return (0);
 }
 
-/* rules_finish - build dispatch; free rs and return NULL on errors */
+/* rules_by_ident - qsort: text identity, then file order */
+static int
+rules_by_ident(const void *a, const void *b)
+{
+	const struct rule *x = *(const struct rule *const *)a;
+	const struct rule *y = *(const struct rule *const *)b;
+
+	if (x->ident != y->ident)
+		return (x->ident < y->ident ? -1 : 1);
+	return (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/* rules_by_label - qsort: named rules by name, then file order */
+static int
+rules_by_label(const void *a, const void *b)
+{
+	const struct rule *x = *(const struct rule *const *)a;
+	const struct rule *y = *(const struct rule *const *)b;
+	int c = strcmp(x->label, y->label);
+
+	return (c != 0 ? c : x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/*
+ * rules_identities - final identities: a named rule's is its name (each
+ * name once in the set); the k-th unnamed rule with one text adds k when
+ * k > 0, so the first keeps its identity when copies are added below it.
+ * Returns the number of errors; -1 when memory ran out.
+ */
+static long
+rules_identities(struct ruleset *rs, struct pm_diags *diags)
+{
+	struct rule **v;
+	size_t i, n = 0, named = 0, rank = 0;
+	long errors = 0;
+	char buf[32];
+
+	if (rs->nrules == 0)
+		return (0);
+	if ((v = calloc(rs->nrules, sizeof(*v))) == NULL)
+		return (-1);
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].label == NULL)
+			v[n++] = &rs->rules[i];
+	qsort(v, n, sizeof(*v), rules_by_ident);
+	for (i = 0; i < n; i++) {
+		rank = i > 0 && v[i - 1]->ident == v[i]->ident ? rank + 1 : 0;
+		if (rank > 0) {
+			snprintf(buf, sizeof(buf), "#%zu", rank);
+			v[i]->ident =
+			    pm_hash_more(v[i]->ident, buf, strlen(buf), 0);
+		}
+	}
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].label != NULL) {
+			v[named++] = &rs->rules[i];
+			rs->rules[i].ident = pm_hash_more(
+			    pm_hash("name:", 5, 0), rs->rules[i].label,
+			    strlen(rs->rules[i].label), 0);
+		}
+	qsort(v, named, sizeof(*v), rules_by_label);
+	for (i = 1; i < named; i++)
+		if (strcmp(v[i - 1]->label, v[i]->label) == 0) {
+			pm_diag_add(diags, PM_ERROR, v[i]->file, v[i]->line, 0,
+			    "rule name \"%s\" is already used at %s:%u",
+			    v[i]->label, v[i - 1]->file, v[i - 1]->line);
+			errors++;
+		}
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].ident == 0)
+			rs->rules[i].ident = 1;
+	free(v);
+	return (errors);
+}
+
+/* rules_finish - identities, dispatch; free rs and return NULL on errors */
 static struct ruleset *
 rules_finish(struct ruleset *rs, size_t errors, struct pm_diags *diags)
 {
+	long e;
+
+	if (errors == 0 && (e = rules_identities(rs, diags)) != 0) {
+		if (e < 0)
+			pm_diag_add(diags, PM_ERROR, NULL, 0, 0,
+			    "out of memory while loading rules");
+		errors++;
+	}
 	if (errors == 0 && rules_build_dispatch(rs) < 0) {
 		pm_diag_add(diags, PM_ERROR, NULL, 0, 0,
 		    "out of memory while loading rules");
@@ -680,7 +788,7 @@ rules_find(const struct rule *r, const char *line, size_t linelen,
 	name[len] = 0;
 	if ((n = detect_scan(
 	         ev->detect, r->find, name, value, valuelen, &ev->hits)) < 0) {
-		pm_error_set(err,
+		pm_error_cause(err, PM_ERR_NOMEM,
 		    "%s:%u: out of memory looking for personal data", r->file,
 		    r->line);
 		return (-1);

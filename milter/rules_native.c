@@ -70,6 +70,7 @@ struct rules_nat {
 	unsigned textcol;
 	struct match_cond *when;
 	unsigned flags;
+	char *label; /* "name NAME", NULL: none */
 };
 
 typedef int (*rules_check_fn)(
@@ -762,6 +763,38 @@ rules_native_find(struct rules_lexer *lx, struct rules_nat *n)
 	return (0);
 }
 
+/* rules_native_name - "name NAME": a word of RULES_NAME_MAX bytes at most */
+static int
+rules_native_name(struct rules_lexer *lx, struct rules_nat *n)
+{
+	const char *w;
+	size_t i;
+
+	rules_lex_next(lx);
+	w = lx->s + lx->start;
+	if (lx->tok != RULES_T_WORD || rules_is_option(lx)) {
+		rules_lex_expected(lx, "expected a rule name after \"name\"");
+		return (-1);
+	}
+	for (i = 0; i < lx->len; i++)
+		if (!isalnum((unsigned char)w[i]) && w[i] != '-' &&
+		    w[i] != '_' && w[i] != '.')
+			break;
+	if (i < lx->len || !isalpha((unsigned char)w[0]) ||
+	    lx->len > RULES_NAME_MAX) {
+		rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
+		    "bad rule name \"%.*s\": letters, digits, '-', '_' and '.', starting with a letter, at most %d bytes",
+		    (int)(lx->len > 80 ? 80 : lx->len), w, RULES_NAME_MAX);
+		return (-1);
+	}
+	if ((n->label = strndup(w, lx->len)) == NULL) {
+		rules_enomem(lx->p, lx->line);
+		return (-1);
+	}
+	rules_lex_next(lx);
+	return (0);
+}
+
 /* rules_native_option - one clause: with, when or an OPTION word */
 static int
 rules_native_option(struct rules_lexer *lx, struct rules_nat *n)
@@ -813,6 +846,8 @@ rules_native_option(struct rules_lexer *lx, struct rules_nat *n)
 		}
 		return (0);
 	}
+	if (rules_lex_is(lx, "name") && n->label == NULL)
+		return (rules_native_name(lx, n));
 	for (k = 0; k < RULES_NELEM(opts); k++)
 		if (rules_lex_is(lx, opts[k].word)) {
 			n->flags |= opts[k].flag;
@@ -821,10 +856,11 @@ rules_native_option(struct rules_lexer *lx, struct rules_nat *n)
 		}
 	rules_lex_what(lx, what, sizeof(what));
 	rules_perr(lx->p, PM_ERROR, lx->line, (unsigned)lx->start + 1,
-	    "unknown option %s (expected %s%s%scontinue, log-only or force)",
+	    "unknown option %s (expected %s%s%s%scontinue, log-only or force)",
 	    what, n->text == NULL ? "with \"TEXT\", " : "",
 	    n->except.n == 0 ? "except HEADERS, " : "",
-	    n->when == NULL ? "when CONDITION, " : "");
+	    n->when == NULL ? "when CONDITION, " : "",
+	    n->label == NULL ? "name NAME, " : "");
 	return (-1);
 }
 
@@ -892,6 +928,8 @@ rules_native_build(struct rules_parser *p, unsigned line, struct rules_nat *n)
 	if (r->name == NULL || r->action_word == NULL)
 		goto nomem;
 	r->find = n->find;
+	r->label = n->label;
+	n->label = NULL;
 	r->except = n->except;
 	memset(&n->except, 0, sizeof(n->except));
 	/*
@@ -938,6 +976,7 @@ rules_parse_native(struct rules_parser *p, unsigned line, const char *s)
 		(void)rules_native_build(p, line, &n);
 	free(lx.str);
 	free(n.text);
+	free(n.label);
 	match_cond_free(n.when);
 	rules_nat_names_free(&n.sel);
 	rules_nat_names_free(&n.except);

@@ -36,10 +36,15 @@
 #include "lastgood.h"
 #include "listen.h"
 #include "log.h"
+#include "metrics.h"
+#include "stats.h"
+#include "statsfile.h"
 #include "supervisor.h"
 #include "user.h"
 
 #define SUP_BACKOFF_MAX 30 /* seconds */
+#define SUP_METRICS_BACKOFF_MAX 60 /* seconds */
+#define SUP_METRICS_STOP 5 /* seconds for the metrics process to stop */
 #define SUP_STOP_TERM 75 /* stop: SIGTERM to a child still running */
 #define SUP_STOP_KILL 90 /* stop: SIGKILL to a child still running */
 #define SUP_PRIVATE_TMPL "/tmp/privacy-milter.XXXXXX"
@@ -58,6 +63,13 @@ struct sup {
 	char *private_dir; /* libmilter's socket is in it */
 	char *lm_path;
 	struct lastgood *lastgood;
+	struct statsfile stats; /* the counters */
+	/* The metrics process. */
+	struct listen_sock msock; /* MetricsSocket; fd -1: none */
+	pid_t metrics; /* -1: none */
+	time_t metrics_at; /* (re)start it then */
+	time_t metrics_born;
+	unsigned metrics_backoff;
 	/* The child. */
 	pid_t child; /* -1: none */
 	time_t restart_at;
@@ -100,9 +112,9 @@ sup_check_readable(struct sup *sp)
 	fileset_free(fs);
 }
 
-/* sup_pidfile_dir_ok - refuse a directory anyone may change */
+/* sup_dir_ok - refuse a directory anyone may change (pidfile, StatsFile) */
 static int
-sup_pidfile_dir_ok(const char *path)
+sup_dir_ok(const char *path, const char *what)
 {
 	char *copy = strdup(path);
 	struct stat sb;
@@ -111,13 +123,13 @@ sup_pidfile_dir_ok(const char *path)
 	if (copy == NULL)
 		return (EX_OSERR);
 	if (stat(dirname(copy), &sb) < 0)
-		pm_log(LOG_ERR, "pidfile %s: directory: %s", path,
+		pm_log(LOG_ERR, "%s %s: directory: %s", what, path,
 		    strerror(errno));
 	else if ((sb.st_mode & S_IWOTH) != 0 && (sb.st_mode & S_ISVTX) == 0)
 		pm_log(LOG_ERR,
-		    "pidfile %s: its directory is writable by everyone and"
+		    "%s %s: its directory is writable by everyone and"
 		    " not sticky: not using it",
-		    path);
+		    what, path);
 	else
 		ok = 1;
 	free(copy);
@@ -168,7 +180,7 @@ sup_pidfile_open(struct sup *sp)
 
 	if (path == NULL || *path == 0)
 		return (0);
-	if ((rc = sup_pidfile_dir_ok(path)) != 0)
+	if ((rc = sup_dir_ok(path, "pidfile")) != 0)
 		return (rc);
 	sp->pidfd = open(path,
 	    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
@@ -248,6 +260,8 @@ sup_cleanup(struct sup *sp)
 	struct stat sb;
 
 	listen_cleanup(&sp->sock);
+	listen_cleanup(&sp->msock);
+	statsfile_close(&sp->stats);
 	if (sp->private_dir != NULL) {
 		(void)unlink(sp->lm_path);
 		(void)rmdir(sp->private_dir);
@@ -282,7 +296,7 @@ sup_close_fds(const int *keep, int nkeep)
 static int
 sup_daemonise(struct sup *sp)
 {
-	int keep[2] = {sp->pidfd, sp->sock.fd};
+	int keep[4] = {sp->pidfd, sp->sock.fd, sp->msock.fd, sp->stats.ro_fd};
 	pid_t pid;
 	int fd;
 
@@ -305,7 +319,7 @@ sup_daemonise(struct sup *sp)
 	(void)dup2(fd, 2);
 	if (fd > 2)
 		close(fd);
-	sup_close_fds(keep, 2);
+	sup_close_fds(keep, 4);
 	return (0);
 }
 
@@ -336,6 +350,25 @@ sup_nofile(void)
 	    rl.rlim_cur < 4096 ? "; raise the hard limit (LimitNOFILE=)" : "");
 }
 
+/* sup_stats_open - the counters' file (statsfile.h) and MetricsSocket */
+static int
+sup_stats_open(struct sup *sp)
+{
+	char *path = config_stats_file(sp->conf);
+	int rc = 0;
+
+	if (path != NULL)
+		rc = sup_dir_ok(path, "StatsFile");
+	if (rc == 0)
+		rc = statsfile_create(
+		    &sp->stats, path, sp->user.set, sp->user.gid);
+	free(path);
+	if (rc == 0 && sp->conf->metrics_socket != NULL)
+		rc = listen_open(
+		    sp->conf->metrics_socket, 0, NULL, 0, 0, &sp->msock);
+	return (rc);
+}
+
 /* sup_start - everything before the first child; 0 or an exit status */
 static int
 sup_start(struct sup *sp)
@@ -349,7 +382,7 @@ sup_start(struct sup *sp)
 	    (rc = listen_open(sp->conf->socket, sp->conf->socket_mode,
 	         sp->conf->socket_group, sp->user.set, sp->user.uid,
 	         &sp->sock)) != 0 ||
-	    (rc = sup_private_dir(sp)) != 0)
+	    (rc = sup_private_dir(sp)) != 0 || (rc = sup_stats_open(sp)) != 0)
 		return (rc);
 	if (!sp->foreground) {
 		if (sup_daemonise(sp) < 0)
@@ -358,6 +391,8 @@ sup_start(struct sup *sp)
 	}
 	if ((rc = sup_pidfile_write(sp)) != 0)
 		return (rc);
+	/* The first load is the first good one (stats.h). */
+	stats_init(sp->stats.st, (long)getpid(), time(NULL));
 	sup_nofile();
 	return (0);
 }
@@ -384,6 +419,10 @@ sup_spawn(struct sup *sp)
 	(void)setpgid(0, 0);
 	if (sp->pidfd >= 0)
 		close(sp->pidfd);
+	if (sp->msock.fd >= 0)
+		close(sp->msock.fd);
+	if (sp->stats.ro_fd >= 0)
+		close(sp->stats.ro_fd);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
@@ -401,6 +440,7 @@ sup_spawn(struct sup *sp)
 	ca.listen_fd = sp->sock.fd;
 	ca.lm_path = sp->lm_path;
 	ca.lastgood = sp->lastgood;
+	ca.stats = sp->stats.st;
 	exit(child_run(&ca));
 }
 
@@ -438,10 +478,12 @@ sup_child_exited(struct sup *sp, pid_t pid, int status)
 {
 	time_t now = time(NULL);
 	char why[128];
+	int gave_up;
 
 	sp->child = -1;
 	sup_describe(status, why, sizeof(why));
 	if (sp->stopping) {
+		stats_child_gone(sp->stats.st, 0);
 		pm_log(WIFEXITED(status) && WEXITSTATUS(status) == 0
 		        ? LOG_INFO
 		        : LOG_WARNING,
@@ -450,13 +492,16 @@ sup_child_exited(struct sup *sp, pid_t pid, int status)
 	}
 	if (lastgood_ready(sp->lastgood)) {
 		/* It served: a crash costs its sessions, not the service. */
+		stats_child_gone(sp->stats.st, 1);
 		pm_log(LOG_ERR, "child %ld %s; restarting at once", (long)pid,
 		    why);
 		sp->backoff = 1;
 		sp->restart_at = now;
 		return;
 	}
-	if (sup_crash_loop(sp, now)) {
+	gave_up = sup_crash_loop(sp, now);
+	stats_child_gone(sp->stats.st, !gave_up);
+	if (gave_up) {
 		pm_log(LOG_ERR,
 		    "child %ld %s before it was ready; %u exits within %u"
 		    " seconds: giving up",
@@ -471,6 +516,74 @@ sup_child_exited(struct sup *sp, pid_t pid, int status)
 	sp->restart_at = now + sp->backoff;
 	sp->backoff = sp->backoff * 2 > SUP_BACKOFF_MAX ? SUP_BACKOFF_MAX
 	                                                : sp->backoff * 2;
+}
+
+/* sup_metrics_start - fork the metrics process (metrics.h) */
+static void
+sup_metrics_start(struct sup *sp, time_t now)
+{
+	struct metrics_args ma;
+	int close_fds[2] = {sp->pidfd, sp->sock.fd};
+
+	memset(&ma, 0, sizeof(ma));
+	ma.listen_fd = sp->msock.fd;
+	ma.spec = sp->conf->metrics_socket;
+	ma.stats_fd = sp->stats.ro_fd;
+	ma.rw = sp->stats.st;
+	ma.lastgood = sp->lastgood;
+	ma.close_fds = close_fds;
+	ma.nclose = 2;
+	ma.user = &sp->user;
+	sp->metrics_born = now;
+	if ((sp->metrics = metrics_spawn(&ma)) < 0)
+		sp->metrics_at = now + SUP_METRICS_BACKOFF_MAX;
+}
+
+/*
+ * sup_metrics_exited - restart the metrics process: after 1 s if it ran a
+ * minute, else after twice the last delay (the first: 1 s; at most 60 s)
+ */
+static void
+sup_metrics_exited(struct sup *sp, pid_t pid, int status)
+{
+	time_t now = time(NULL);
+	char why[128];
+
+	sp->metrics = -1;
+	sup_describe(status, why, sizeof(why));
+	if (sp->stopping) {
+		pm_log(LOG_INFO, "metrics process %ld %s", (long)pid, why);
+		return;
+	}
+	if (now - sp->metrics_born >= 60)
+		sp->metrics_backoff = 1;
+	sp->metrics_at = now + sp->metrics_backoff;
+	pm_log(LOG_ERR, "metrics process %ld %s; restarting in %u s", (long)pid,
+	    why, sp->metrics_backoff);
+	if ((sp->metrics_backoff *= 2) > SUP_METRICS_BACKOFF_MAX)
+		sp->metrics_backoff = SUP_METRICS_BACKOFF_MAX;
+}
+
+/* sup_metrics_stop - SIGTERM, wait a little, SIGKILL */
+static void
+sup_metrics_stop(struct sup *sp)
+{
+	struct timespec ts = {0, 10 * 1000 * 1000};
+	int status, i;
+
+	if (sp->metrics <= 0)
+		return;
+	(void)kill(sp->metrics, SIGTERM);
+	for (i = 0; i < SUP_METRICS_STOP * 100; i++) {
+		if (waitpid(sp->metrics, &status, WNOHANG) == sp->metrics) {
+			sp->metrics = -1;
+			return;
+		}
+		nanosleep(&ts, NULL);
+	}
+	(void)kill(sp->metrics, SIGKILL);
+	(void)waitpid(sp->metrics, &status, 0);
+	sp->metrics = -1;
 }
 
 /* sup_on_reload - SIGHUP or SIGUSR1: the child reloads */
@@ -508,6 +621,8 @@ sup_on_chld(struct sup *sp)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 		if (pid == sp->child)
 			sup_child_exited(sp, pid, status);
+		else if (pid == sp->metrics)
+			sup_metrics_exited(sp, pid, status);
 }
 
 /* sup_escalate - a child that does not stop gets SIGTERM, then SIGKILL */
@@ -544,6 +659,9 @@ sup_loop(struct sup *sp, const sigset_t *set)
 			sp->rc = EX_OSERR;
 			return;
 		}
+		if (sp->msock.fd >= 0 && sp->metrics < 0 && !sp->stopping &&
+		    now >= sp->metrics_at)
+			sup_metrics_start(sp, now);
 		if (sp->child < 0 && sp->stopping)
 			return;
 		if (sp->child > 0 && sp->stopping)
@@ -573,6 +691,7 @@ sup_finish(struct sup *sp)
 		(void)kill(sp->child, SIGTERM);
 		(void)waitpid(sp->child, &status, 0);
 	}
+	sup_metrics_stop(sp);
 	sup_cleanup(sp);
 	user_free(&sp->user);
 	free(sp->private_dir);
@@ -593,6 +712,10 @@ sup_run(const struct sup_args *args, const struct config *conf,
 	sp.conf = conf;
 	sp.pidfd = -1;
 	sp.sock.fd = -1;
+	sp.msock.fd = -1;
+	sp.stats.ro_fd = -1;
+	sp.metrics = -1;
+	sp.metrics_backoff = 1;
 	sp.child = -1;
 	sp.backoff = 1;
 	sp.lastgood = lastgood;

@@ -15,17 +15,59 @@
 
 #include "util.h"
 
+/* pm_error_vset - format an error of a cause */
+static void
+pm_error_vset(
+    struct pm_error *err, enum pm_err_cause cause, const char *fmt, va_list ap)
+{
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	err->cause = cause;
+}
+
 /* pm_error_set - format an error */
 void
 pm_error_set(struct pm_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	if (err != NULL)
+		pm_error_vset(err, PM_ERR_INTERNAL, fmt, ap);
 	va_end(ap);
+}
+
+/* pm_error_cause - format an error of a given cause */
+void
+pm_error_cause(
+    struct pm_error *err, enum pm_err_cause cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (err != NULL)
+		pm_error_vset(err, cause, fmt, ap);
+	va_end(ap);
+}
+
+/* pm_hash_more - FNV-1a from h over s[0..len) */
+uint64_t
+pm_hash_more(uint64_t h, const char *s, size_t len, int fold)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= fold ? (unsigned char)tolower((unsigned char)s[i])
+		          : (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return (h);
+}
+
+/* pm_hash - FNV-1a of s[0..len) */
+uint64_t
+pm_hash(const char *s, size_t len, int fold)
+{
+	return (pm_hash_more(PM_HASH_INIT, s, len, fold));
 }
 
 /* pm_diag_add - append one diagnostic */

@@ -16,6 +16,7 @@
 #	e2e_postfix_start	start it; e2e_postfix_stop
 #	e2e_milter_start ARGS	privacy-milter -f, socket under the queue dir
 #	e2e_milter_stop
+#	e2e_swaks_sub PORT BOX FILE [ARGS]  authenticated submission with swaks
 #	e2e_wait_mail BOX N	wait until BOX (a maildir) holds N messages
 #	e2e_headers FILE	the header block, variable parts normalised
 #	e2e_tls13		our TLS header for swaks --tls (TLS 1.3)
@@ -714,6 +715,18 @@ e2e_milter_stop() {
 	wait "$E2E_MILTER_PID" 2>/dev/null
 	E2E_MILTER_PID=
 	rm -f "$E2E_SOCK"
+}
+
+# e2e_swaks_sub PORT BOX DATAFILE [swaks args] - an authenticated
+#	submission (alice, SASL u7734x) to BOX@remote.test, logged in
+#	$W/swaks.log
+e2e_swaks_sub() {
+	local port=$1 box=$2 data=$3
+	shift 3
+	swaks --server "127.0.0.1:$port" --ehlo laptop.home.lan \
+	    -au u7734x -ap s3cret --from alice@e2e.test \
+	    --to "$box@remote.test" --data "@$data" "$@" \
+	    >>"$W/swaks.log" 2>&1
 }
 
 # e2e_count BOX - messages delivered to maildir BOX

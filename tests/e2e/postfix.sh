@@ -103,16 +103,6 @@ e2e_milter_start || exit 99
 e2e_postfix_start $P_MX $P_SUB $P_PLAIN $P_HOP1 $P_REINJ $P_ORDER $P_XHOP1 \
     $P_XREINJ
 
-# swaks_sub PORT BOX DATAFILE [swaks args] - authenticated submission
-swaks_sub() {
-	port=$1 box=$2 data=$3
-	shift 3
-	swaks --server "127.0.0.1:$port" --ehlo laptop.home.lan \
-	    -au u7734x -ap s3cret --from alice@e2e.test \
-	    --to "$box@remote.test" --data "@$data" "$@" \
-	    >>"$W/swaks.log" 2>&1
-}
-
 # personal - what must not appear in a scrubbed message's headers
 personal() {
 	grep -n -E '127\.0\.0\.1|localhost|laptop|home\.lan|192\.168\.1\.5|95\.91\.1\.2|u7734x|userid|Thunderbird|NeoMutt|cron-mailer|X-Originating' "$1"
@@ -162,7 +152,7 @@ EOF
 # --- 1. authenticated submission over STARTTLS, Thunderbird-style
 c1() {
 	name="submission STARTTLS+SASL"
-	swaks_sub $P_SUB bob "$(data_for bob)" --tls ||
+	e2e_swaks_sub $P_SUB bob "$(data_for bob)" --tls ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail bob 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg bob)
@@ -204,7 +194,7 @@ own_received() {
 # --- 2. the same over a plain connection
 c2() {
 	name="submission plain"
-	swaks_sub $P_PLAIN carol "$(data_for carol)" ||
+	e2e_swaks_sub $P_PLAIN carol "$(data_for carol)" ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail carol 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg carol)
@@ -274,7 +264,7 @@ EOF
 # scrubs hop 1's Received with init/postfix/reinject.rules.
 c5() {
 	name="two-hop re-injection"
-	swaks_sub $P_HOP1 frank "$(data_for frank)" --tls ||
+	e2e_swaks_sub $P_HOP1 frank "$(data_for frank)" --tls ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail frank 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg frank)
@@ -311,7 +301,7 @@ EOF
 c6() {
 	name="milter stopped"
 	e2e_milter_stop
-	if swaks_sub $P_SUB gina "$(data_for gina)" --tls; then
+	if e2e_swaks_sub $P_SUB gina "$(data_for gina)" --tls; then
 		fail "$name: client gets 4xx" "$(tail -5 "$W/swaks.log")"
 	elif tail -20 "$W/swaks.log" | grep -q '^<\*\* *4[0-9][0-9] '; then
 		ok "$name: client gets 4xx"
@@ -326,7 +316,7 @@ c6() {
 		fail "$name: nothing delivered or queued"
 	fi
 	e2e_milter_start || { fail "$name: milter restarts"; return; }
-	swaks_sub $P_SUB gina "$W/gina.eml" --tls ||
+	e2e_swaks_sub $P_SUB gina "$W/gina.eml" --tls ||
 	    { fail "$name: retry accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail gina 1 || { fail "$name: retry delivered"; return; }
 	expected_submission gina "$(e2e_tls13)" >"$W/exp.6"
@@ -363,7 +353,7 @@ c7() {
 		done
 		printf '\nSubject: big\nUser-Agent: Thunderbird/115.5.0\n\nbody\n'
 	} >"$W/big.eml"
-	swaks_sub $P_SUB henry "$W/big.eml" --tls ||
+	e2e_swaks_sub $P_SUB henry "$W/big.eml" --tls ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail henry 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg henry)
@@ -394,7 +384,7 @@ c8() {
 	(
 		j=0
 		while [ $j -lt $n ]; do
-			swaks_sub $P_SUB ivan "$data" --tls &
+			e2e_swaks_sub $P_SUB ivan "$data" --tls &
 			j=$((j + 1))
 			[ $((j % 3)) = 0 ] && wait
 		done
@@ -446,7 +436,7 @@ c9() {
 	pid=$!
 	e2e_wait_file "$d/second.sock" ||
 	    { fail "$name: second milter starts" "$(cat "$W/second.log")"; return; }
-	swaks_sub $P_ORDER judy "$(data_for judy)" --tls ||
+	e2e_swaks_sub $P_ORDER judy "$(data_for judy)" --tls ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; kill $pid; return; }
 	e2e_wait_mail judy 1 || { fail "$name: delivered"; kill $pid; return; }
 	kill $pid
@@ -463,7 +453,7 @@ c9() {
 c10() {
 	local name f
 	name="submission TLS 1.2"
-	swaks_sub $P_SUB kim "$(data_for kim)" --tls --tls-protocol tlsv1_2 \
+	e2e_swaks_sub $P_SUB kim "$(data_for kim)" --tls --tls-protocol tlsv1_2 \
 	    --tls-cipher ECDHE-RSA-AES128-GCM-SHA256 ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail kim 1 || { fail "$name: delivered"; return; }
@@ -482,7 +472,7 @@ c10() {
 c11() {
 	local name f
 	name="two-hop re-injection with XFORWARD"
-	swaks_sub $P_XHOP1 lee "$(data_for lee)" --tls ||
+	e2e_swaks_sub $P_XHOP1 lee "$(data_for lee)" --tls ||
 	    { fail "$name: accepted" "$(tail -5 "$W/swaks.log")"; return; }
 	e2e_wait_mail lee 1 || { fail "$name: delivered"; return; }
 	f=$(e2e_msg lee)

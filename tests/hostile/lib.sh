@@ -113,7 +113,8 @@ hl_headers() {
 #   job) on unix:$tmp/pm.sock with pidfile $tmp/pm.pid, no user switch,
 #   log in $LOG; waits (10 s) until the pidfile names it and a child runs;
 #   sets MPID. hl_milter_stop: SIGTERM, wait (10 s, then SIGKILL); sets MRC.
-# hl_child: the supervisor's child (empty: none).
+# hl_child: the supervisor's filtering child (empty: none; not the
+#   metrics process, pm-metrics).
 # hl_wait_log PATTERN COUNT [SECS]: until $LOG has COUNT matching lines
 #   (default 10 s); 1 when it did not happen.
 SOCK=$tmp/pm.sock
@@ -143,7 +144,7 @@ hl_milter_start() {
 }
 
 hl_child() {
-	[ -n "$MPID" ] && pgrep -P "$MPID" | head -n 1
+	[ -n "$MPID" ] && pgrep -P "$MPID" -x privacy-milter | head -n 1
 }
 
 hl_milter_stop() {

@@ -11,7 +11,7 @@ HOSTILE_TESTS = tests/hostile/tester.sh tests/hostile/diagnostics.sh \
 	tests/hostile/protocol.sh tests/hostile/pidfile.sh \
 	tests/hostile/fdlimit.sh tests/hostile/idle.sh \
 	tests/hostile/lastgood.sh tests/hostile/stop.sh \
-	tests/hostile/readable.sh
+	tests/hostile/readable.sh tests/hostile/metrics.sh
 TESTS += $(HOSTILE_TESTS)
 EXTRA_DIST += $(HOSTILE_TESTS) tests/hostile/lib.sh tests/hostile/rules.tab \
 	tests/hostile/config.tab tests/hostile/leak.lua \

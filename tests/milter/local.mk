@@ -14,7 +14,8 @@ MILTER_TESTS = \
 	tests/milter/crash.sh \
 	tests/milter/failpolicy.sh \
 	tests/milter/options.sh \
-	tests/milter/reload.sh
+	tests/milter/reload.sh \
+	tests/milter/stats.sh
 TESTS += $(MILTER_TESTS)
 EXTRA_DIST += $(MILTER_TESTS) \
 	tests/milter/lib.sh \
@@ -27,5 +28,6 @@ EXTRA_DIST += $(MILTER_TESTS) \
 	tests/milter/failpolicy.lua \
 	tests/milter/dryrun.lua \
 	tests/milter/notes.lua \
+	tests/milter/stats.lua \
 	tests/milter/bigheader.py \
 	tests/milter/test.conf

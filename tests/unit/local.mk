@@ -20,7 +20,8 @@ UNIT_TESTS = \
 	tests/unit/test_pseudonym \
 	tests/unit/test_config \
 	tests/unit/test_detect \
-	tests/unit/test_date
+	tests/unit/test_date \
+	tests/unit/test_stats
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
@@ -64,6 +65,8 @@ tests_unit_test_detect_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_detect_LDADD = $(UNIT_LDADD)
 tests_unit_test_date_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_date_LDADD = $(UNIT_LDADD)
+tests_unit_test_stats_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stats_LDADD = $(UNIT_LDADD)
 endif
 
 # rules.c against Postfix itself: rules_oracle answers what

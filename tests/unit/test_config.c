@@ -415,6 +415,47 @@ START_TEST(short_options_are_p_u_P_r)
 }
 END_TEST
 
+START_TEST(metrics_socket_and_stats_file)
+{
+	const char *diag;
+	struct config *c = load_text("MetricsSocket unix:/run/m.sock\n"
+	                             "MetricsSocket inet:0@127.0.0.1\n"
+	                             "StatsFile run/x.stats\n",
+	    NULL, 0, &diag);
+	char *p;
+
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(diag,
+	    "T/t.conf:1: bad value \"unix:/run/m.sock\" for MetricsSocket:"
+	    " Prometheus scrapes over TCP: expected inet:port@host or"
+	    " inet6:port@host, such as inet:9899@127.0.0.1\n"
+	    "T/t.conf:2: bad value \"inet:0@127.0.0.1\" for MetricsSocket:"
+	    " the port must be a number from 1 to 65535, such as"
+	    " inet:8891@127.0.0.1\n"
+	    "T/t.conf:3: bad value \"run/x.stats\" for StatsFile: expected an"
+	    " absolute path, such as"
+	    " /run/privacy-milter/privacy-milter.stats\n");
+	c = load_text("MetricsSocket inet6:9899@::1\n", NULL, 0, &diag);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_str_eq(c->metrics_socket, "inet6:9899@::1");
+	/* The stats file: beside the pidfile, or where it is set. */
+	ck_assert_str_eq(p = config_stats_file(c),
+	    "/run/privacy-milter/privacy-milter.stats");
+	free(p);
+	config_set(c, "PidFile", "/var/run/pm/x.pid", "t", 1, NULL);
+	ck_assert_str_eq(
+	    p = config_stats_file(c), "/var/run/pm/privacy-milter.stats");
+	free(p);
+	config_set(c, "StatsFile", "/tmp/s", "t", 1, NULL);
+	ck_assert_str_eq(p = config_stats_file(c), "/tmp/s");
+	free(p);
+	config_set(c, "StatsFile", "", "t", 1, NULL);
+	config_set(c, "PidFile", "", "t", 1, NULL);
+	ck_assert_ptr_null(config_stats_file(c));
+	config_free(c);
+}
+END_TEST
+
 START_TEST(string_values_are_checked_at_load)
 {
 	const char *diag;
@@ -707,6 +748,7 @@ config_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, defaults_of_every_key);
+	tcase_add_test(tc, metrics_socket_and_stats_file);
 	tcase_add_test(tc, every_key_parsed_from_file);
 	tcase_add_test(tc, keys_are_case_insensitive_and_last_wins);
 	tcase_add_test(tc, list_keys_accumulate_in_file_order);

@@ -48,7 +48,7 @@ static struct engine_edit ops_e[] = {
 START_TEST(milter_ops_indices_with_hidden_received)
 {
 	struct pm_error err;
-	struct engine_result res = {ops_e, NH(ops_e), NULL, 0};
+	struct engine_result res = {.edits = ops_e, .nedits = NH(ops_e)};
 	struct edits_mop *ops;
 	size_t nops, i;
 	struct pm_buf b = PM_BUF_INIT;
@@ -133,7 +133,7 @@ START_TEST(milter_ops_counts_names_alike_with_one_or_many_changes)
 		    (char *)h[i].name, val[i], NULL, NULL, NULL, 0};
 	}
 	/* All changes at once. */
-	res = (struct engine_result){all, NH(all), NULL, 0};
+	res = (struct engine_result){.edits = all, .nedits = NH(all)};
 	ck_assert_int_eq(
 	    edits_milter_ops(h, NH(h), &res, 1, &ops, &nops, &err), 0);
 	ck_assert_uint_eq(nops, NH(all));
@@ -142,7 +142,7 @@ START_TEST(milter_ops_counts_names_alike_with_one_or_many_changes)
 	for (i = 0; i < NH(h); i++) {
 		one[0] = all[0];
 		one[1] = all[i + 1];
-		res = (struct engine_result){one, 2, NULL, 0};
+		res = (struct engine_result){.edits = one, .nedits = 2};
 		ck_assert_int_eq(
 		    edits_milter_ops(h, NH(h), &res, 1, &ops1, &nops1, &err),
 		    0);
@@ -174,7 +174,7 @@ END_TEST
 START_TEST(milter_ops_without_edits_is_empty)
 {
 	struct pm_error err;
-	struct engine_result res = {NULL, 0, NULL, 0};
+	struct engine_result res = {.edits = NULL, .nedits = 0};
 	struct edits_mop *ops = (void *)1;
 	size_t nops = 9;
 
@@ -238,7 +238,7 @@ END_TEST
 
 START_TEST(milter_ops_refuses_more_headers_than_an_index_counts)
 {
-	struct engine_result res = {ops_e, NH(ops_e), NULL, 0};
+	struct engine_result res = {.edits = ops_e, .nedits = NH(ops_e)};
 	struct edits_mop *ops = (void *)1;
 	struct pm_error err;
 	size_t nops = 9;
@@ -265,7 +265,7 @@ START_TEST(two_changes_of_one_header_are_a_panic)
 	    {ENGINE_CHANGE, 1, "Received", " B", NULL, NULL, NULL, 0},
 	    {ENGINE_DELETE, 1, "Received", NULL, NULL, NULL, NULL, 0},
 	};
-	struct engine_result res = {two, NH(two), NULL, 0};
+	struct engine_result res = {.edits = two, .nedits = NH(two)};
 	struct edits_mop *ops;
 	struct pm_error err;
 	size_t nops;
@@ -279,7 +279,7 @@ START_TEST(an_edit_past_the_headers_is_a_panic)
 	static struct engine_edit past[] = {
 	    {ENGINE_INSERT, 7, "X-Late", " v", NULL, NULL, NULL, 0},
 	};
-	struct engine_result res = {past, NH(past), NULL, 0};
+	struct engine_result res = {.edits = past, .nedits = NH(past)};
 	struct engine_header *out;
 	size_t nout;
 

@@ -864,8 +864,78 @@ START_TEST(match_limit_is_an_error_naming_the_rule)
 	ck_assert_int_eq(run_full(rs, NULL, NULL, h, NH(h), &res, &err), -1);
 	ck_assert_msg(
 	    strncmp(err.text, F ":2: ", strlen(F ":2: ")) == 0, "%s", err.text);
+	ck_assert_int_eq(err.cause, PM_ERR_LIMIT);
 	ck_assert_uint_eq(res.nedits, 0);
 	ck_assert_ptr_null(res.edits);
+	ck_assert_ptr_null(res.matched);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(result_lists_matched_rules_and_found_parts)
+{
+	static const struct engine_header h[] = {
+	    {"User-Agent", " Thunderbird/115"},
+	    {"X-Originating-IP", " [203.0.113.45] via 198.51.100.7"},
+	    {"Received", " from laptop.home.lan ([203.0.113.45])"},
+	    {"Subject", " hello"},
+	};
+	struct rules_options o = {0, 1, 0, 0};
+	struct ruleset *rs = load_opts(
+	    "keep Subject\n" /* 0 */
+	    "remove User-Agent name ua\n" /* 1 */
+	    "replace Received /x/ with \"y\"\n" /* 2 */
+	    "redact * find session, address with \"[redacted]\"\n" /* 3 */
+	    "add X-Note with \"n\" when authenticated\n" /* 4 */
+	    "add X-Other with \"n\" when local\n", /* 5 */
+	    &o);
+	struct engine_result res;
+	struct pm_error err;
+	struct pm_session s;
+	size_t i;
+	char seqs[64] = "";
+
+	auth_session(&s);
+	ck_assert_int_eq(run_full(rs, &s, NULL, h, NH(h), &res, &err), 0);
+	for (i = 0; i < res.nmatched; i++)
+		snprintf(seqs + strlen(seqs), sizeof(seqs) - strlen(seqs),
+		    "%u ", res.matched[i]->seq);
+	/* Subject's keep counts; Received's replace did not match. */
+	ck_assert_str_eq(seqs, "1 3 3 0 4 ");
+	/* 203.0.113.45 twice, found by two kinds (client-address and
+	 * address), 198.51.100.7 (address), the HELO laptop.home.lan. */
+	ck_assert_uint_eq(res.found[0], 2); /* client-address */
+	ck_assert_uint_eq(res.found[2], 1); /* helo */
+	ck_assert_uint_eq(res.found[4], 3); /* address */
+	for (i = 0; i < DETECT_NKINDS; i++)
+		if (i != 0 && i != 2 && i != 4)
+			ck_assert_uint_eq(res.found[i], 0);
+	ck_assert_int_eq(res.forwarded, 0);
+	engine_result_free(&res);
+	ck_assert_ptr_null(res.matched);
+	session_free(&s);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(result_says_forwarded_even_after_an_error)
+{
+	static const struct engine_header h[] = {
+	    {"Delivered-To", " anna@example.org"},
+	    {"X-Slow", " aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"},
+	};
+	struct rules_options o = {0, 1, 1000, 0};
+	struct ruleset *rs = load_opts("redact X-Slow /(a+)+$/\n", &o);
+	struct engine_result res;
+	struct pm_error err;
+
+	ck_assert_int_eq(run_full(rs, NULL, NULL, h, 1, &res, &err), 0);
+	ck_assert_int_eq(res.forwarded, 1);
+	ck_assert_uint_eq(res.nmatched, 0);
+	engine_result_free(&res);
+	ck_assert_int_eq(run_full(rs, NULL, NULL, h, NH(h), &res, &err), -1);
+	ck_assert_int_eq(res.forwarded, 1);
+	ck_assert_uint_eq(res.nmatched, 0);
 	rules_unref(rs);
 }
 END_TEST
@@ -1316,6 +1386,8 @@ engine_suite(void)
 	tcase_add_test(tc, cr_in_replacement_text_becomes_space);
 	tcase_add_test(tc, long_value_refolded_within_78_where_possible);
 	tcase_add_test(tc, match_limit_is_an_error_naming_the_rule);
+	tcase_add_test(tc, result_lists_matched_rules_and_found_parts);
+	tcase_add_test(tc, result_says_forwarded_even_after_an_error);
 	tcase_add_test(tc, match_limit_in_a_later_redact_match_is_an_error);
 	tcase_add_test(tc, rename_ends_and_log_only_with_continue_goes_on);
 	tcase_add_test(tc, jit_stack_exhaustion_falls_back_to_the_interpreter);

@@ -170,6 +170,7 @@ START_TEST(exec_reports_limits_with_file_and_line)
 	    -1);
 	ck_assert_str_eq(err.text,
 	    "x.rules:7: pattern hit the match limit (MatchLimit 1000); simplify the pattern or raise the limit");
+	ck_assert_int_eq(err.cause, PM_ERR_LIMIT);
 	ck_assert_int_eq(
 	    match_exec(&mc, pat.re, "aaa", 3, 0, 0, md, "x.rules", 7, &err), 2);
 	ck_assert_int_eq(
@@ -192,6 +193,7 @@ START_TEST(exec_reports_limits_with_file_and_line)
 	    -1);
 	ck_assert_str_eq(err.text,
 	    "y.rules:2: pattern hit the depth limit (DepthLimit 10); simplify the pattern or raise the limit");
+	ck_assert_int_eq(err.cause, PM_ERR_LIMIT);
 	pcre2_match_data_free(md);
 	match_pattern_free(&pat);
 	match_ctx_free(&mc);

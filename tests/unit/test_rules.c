@@ -1481,11 +1481,11 @@ START_TEST(native_errors)
 	    {"remove X-A now\n",
 	        "t.rules:1: unknown option \"now\" "
 	        "(expected with \"TEXT\", except HEADERS, when CONDITION, "
-	        "continue, log-only or force) (column 12)"},
+	        "name NAME, continue, log-only or force) (column 12)"},
 	    {"remove X-A when tls now\n",
 	        "t.rules:1: unknown option "
-	        "\"now\" (expected with \"TEXT\", except HEADERS, continue, "
-	        "log-only or force) (column 21)"},
+	        "\"now\" (expected with \"TEXT\", except HEADERS, name NAME, "
+	        "continue, log-only or force) (column 21)"},
 	    {"remove X-A when\n",
 	        "t.rules:1: bad condition: expected "
 	        "authenticated, local, tls, forwarded, submitted, service, "
@@ -1557,6 +1557,97 @@ START_TEST(native_errors)
 		    "%s:\n got: %s\nwant: %s", cases[i].text, diagtext,
 		    cases[i].error);
 	}
+}
+END_TEST
+
+/* ident_of - the identity of rule seq of text loaded as file name */
+static uint64_t
+ident_of(const char *name, const char *text, unsigned seq)
+{
+	struct rules_options o = {0};
+	struct ruleset *rs;
+	uint64_t id;
+
+	rs = rules_load_string(name, text, strlen(text), &o, NULL);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_ptr_nonnull(rules_get(rs, seq));
+	id = rules_get(rs, seq)->ident;
+	rules_unref(rs);
+	return (id);
+}
+
+START_TEST(identity_follows_a_moved_rule)
+{
+	const char *a = "remove User-Agent when submitted\n";
+	const char *b = "# a comment\nremove X-Mailer\n\n"
+	                "remove   User-Agent\n  when submitted\n";
+	uint64_t id = ident_of("/etc/a/default.rules", a, 0);
+
+	ck_assert_uint_ne(id, 0);
+	/* Lines added above, white space, continuation, directory. */
+	ck_assert_uint_eq(ident_of("/srv/b/default.rules", b, 1), id);
+	ck_assert_uint_eq(ident_of("default.rules", a, 0), id);
+	/* Another file name or another text: another rule. */
+	ck_assert_uint_ne(ident_of("/etc/a/other.rules", a, 0), id);
+	ck_assert_uint_ne(ident_of("default.rules",
+	                      "remove User-Agent when authenticated\n", 0),
+	    id);
+	/* A header_checks line has one too. */
+	ck_assert_uint_ne(ident_of("t.rules", "/^X-A:/ IGNORE\n", 0), 0);
+}
+END_TEST
+
+START_TEST(identity_of_copies_adds_their_rank)
+{
+	const char *one = "remove X-A\n";
+	const char *two = "remove X-A\nremove X-B\nremove  X-A\n";
+	uint64_t id = ident_of("t.rules", one, 0);
+
+	/* The first copy keeps the identity; the second gets its own. */
+	ck_assert_uint_eq(ident_of("t.rules", two, 0), id);
+	ck_assert_uint_ne(ident_of("t.rules", two, 2), id);
+	ck_assert_uint_ne(ident_of("t.rules", two, 2), 0);
+}
+END_TEST
+
+START_TEST(identity_of_a_named_rule_is_its_name)
+{
+	struct ruleset *rs;
+	uint64_t id;
+
+	id = ident_of("a.rules", "remove X-A name scrub-a\n", 0);
+	ck_assert_uint_eq(
+	    ident_of("b.rules", "remove X-B\nredact X-A /x/ name scrub-a\n", 1),
+	    id);
+	ck_assert_uint_ne(ident_of("a.rules", "remove X-A\n", 0), id);
+	rs = load("remove X-A name ua.1_x continue\n");
+	ck_assert_ptr_nonnull(rs);
+	ck_assert_str_eq(rules_get(rs, 0)->label, "ua.1_x");
+	ck_assert_uint_eq(rules_get(rs, 0)->flags, RULES_F_CONTINUE);
+	rules_unref(rs);
+	rs = load("remove X-A\n");
+	ck_assert_ptr_null(rules_get(rs, 0)->label);
+	rules_unref(rs);
+}
+END_TEST
+
+START_TEST(error_rule_names)
+{
+	ck_assert_str_eq(load_error("remove X-A name a\nremove X-B name a\n"),
+	    "t.rules:2: rule name \"a\" is already used at t.rules:1");
+	ck_assert_str_eq(load_error("remove X-A name\n"),
+	    "t.rules:1: expected a rule name after \"name\" but found the end "
+	    "of the line (column 16)");
+	ck_assert_str_eq(load_error("remove X-A name 1a\n"),
+	    "t.rules:1: bad rule name \"1a\": letters, digits, '-', '_' and "
+	    "'.', starting with a letter, at most 64 bytes (column 17)");
+	ck_assert_str_eq(load_error("remove X-A name a/b\n"),
+	    "t.rules:1: bad rule name \"a/b\": letters, digits, '-', '_' and "
+	    "'.', starting with a letter, at most 64 bytes (column 17)");
+	ck_assert_str_eq(load_error("remove X-A name a name b\n"),
+	    "t.rules:1: unknown option \"name\" (expected with \"TEXT\", "
+	    "except HEADERS, when CONDITION, continue, log-only or force) "
+	    "(column 19)");
 }
 END_TEST
 
@@ -1646,6 +1737,10 @@ rules_suite(void)
 	tcase_add_test(mi, several_files_continue_seqs);
 	tcase_add_test(mi, error_static_replace_text_must_be_a_header_line);
 	tcase_add_test(mi, static_header_line_and_refs_text_load);
+	tcase_add_test(mi, identity_follows_a_moved_rule);
+	tcase_add_test(mi, identity_of_copies_adds_their_rank);
+	tcase_add_test(mi, identity_of_a_named_rule_is_its_name);
+	tcase_add_test(mi, error_rule_names);
 	suite_add_tcase(s, mi);
 	return (s);
 }

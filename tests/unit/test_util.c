@@ -45,6 +45,33 @@ START_TEST(error_set_formats_and_truncates)
 }
 END_TEST
 
+START_TEST(error_cause_is_kept_and_set_means_internal)
+{
+	struct pm_error e;
+
+	pm_error_cause(&e, PM_ERR_NOMEM, "out of %s", "memory");
+	ck_assert_str_eq(e.text, "out of memory");
+	ck_assert_int_eq(e.cause, PM_ERR_NOMEM);
+	pm_error_cause(&e, PM_ERR_LIMIT, "limit");
+	ck_assert_int_eq(e.cause, PM_ERR_LIMIT);
+	pm_error_set(&e, "other");
+	ck_assert_int_eq(e.cause, PM_ERR_INTERNAL);
+	pm_error_cause(NULL, PM_ERR_NOMEM, "ignored");
+}
+END_TEST
+
+START_TEST(hash_is_fnv1a_and_folds_case)
+{
+	/* FNV-1a 64 test vectors: "" and "a". */
+	ck_assert_uint_eq(pm_hash("", 0, 0), 0xcbf29ce484222325ULL);
+	ck_assert_uint_eq(pm_hash("a", 1, 0), 0xaf63dc4c8601ec8cULL);
+	ck_assert_uint_eq(pm_hash("A", 1, 1), pm_hash("a", 1, 0));
+	ck_assert_uint_ne(pm_hash("A", 1, 0), pm_hash("a", 1, 0));
+	ck_assert_uint_eq(pm_hash_more(pm_hash("ab", 2, 0), "cd", 2, 0),
+	    pm_hash("abcd", 4, 0));
+}
+END_TEST
+
 START_TEST(diag_format_error_warning_column)
 {
 	struct pm_diags d = {NULL, 0, 0};
@@ -267,6 +294,8 @@ util_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, error_set_formats_and_truncates);
+	tcase_add_test(tc, error_cause_is_kept_and_set_means_internal);
+	tcase_add_test(tc, hash_is_fnv1a_and_folds_case);
 	tcase_add_test(tc, diag_format_error_warning_column);
 	tcase_add_test(tc, diag_format_truncates_to_buffer);
 	tcase_add_test(tc, diag_format_escapes_control_bytes);
