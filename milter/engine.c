@@ -75,6 +75,15 @@ engine_nomem(struct engine_state *st)
 	return (-1);
 }
 
+/* engine_rule_nomem - a failed allocation while rule r rewrites a header */
+static int
+engine_rule_nomem(struct engine_state *st, const struct rule *r)
+{
+	pm_error_cause(st->err, PM_ERR_NOMEM,
+	    "%s:%u: out of memory rewriting a header", r->file, r->line);
+	return (-1);
+}
+
 /*
  * engine_add_edit - append an edit; takes value (freed on failure)
  *
@@ -298,7 +307,7 @@ engine_subst(
 		if (pm_buf_append(&hs->nb, subj + done, ov[0] - done) < 0 ||
 		    (rc = engine_replacement(
 		         st, r, subj, (uint32_t)rc, &hs->nb)) > 0)
-			goto nomem;
+			return (engine_rule_nomem(st, r));
 		if (rc < 0)
 			return (-1);
 		done = off = ov[1];
@@ -306,13 +315,8 @@ engine_subst(
 		                      : 0;
 	}
 	if (pm_buf_append(&hs->nb, subj + done, len - done) < 0)
-		goto nomem;
+		return (engine_rule_nomem(st, r));
 	return (0);
-
-nomem:
-	pm_error_cause(st->err, PM_ERR_NOMEM,
-	    "%s:%u: out of memory rewriting a header", r->file, r->line);
-	return (-1);
 }
 
 /*
@@ -335,7 +339,7 @@ engine_subst_hits(
 			    "%s:%u: detector hit %zu+%zu outside %zu bytes",
 			    r->file, r->line, h->v[i].off, h->v[i].len, len);
 		if (pm_buf_append(&hs->nb, subj + done, h->v[i].off - done) < 0)
-			goto nomem;
+			return (engine_rule_nomem(st, r));
 		if (r->action == RULES_PSEUDONYMIZE) {
 			if (pseudonym_token(st->p->key, subj + h->v[i].off,
 			        h->v[i].len, tok, sizeof(tok)) < 0) {
@@ -345,24 +349,19 @@ engine_subst_hits(
 				return (-1);
 			}
 			if (pm_buf_puts(&hs->nb, tok) < 0)
-				goto nomem;
+				return (engine_rule_nomem(st, r));
 		} else {
 			from = hs->nb.len;
 			if (template_expand_host(r->text, subj, NULL, 0,
 			        engine_host(st), &hs->nb) < 0)
-				goto nomem;
+				return (engine_rule_nomem(st, r));
 			fold_scrub(&hs->nb, from);
 		}
 		done = h->v[i].off + h->v[i].len;
 	}
 	if (pm_buf_append(&hs->nb, subj + done, len - done) < 0)
-		goto nomem;
+		return (engine_rule_nomem(st, r));
 	return (0);
-
-nomem:
-	pm_error_cause(st->err, PM_ERR_NOMEM,
-	    "%s:%u: out of memory rewriting a header", r->file, r->line);
-	return (-1);
 }
 
 /* engine_chain_push - one more rule whose work the value carries */
