@@ -117,7 +117,8 @@ child_reload(void)
 	    child_strdiff(cur->conf->user, snap->conf->user) ||
 	    child_strdiff(cur->conf->pidfile, snap->conf->pidfile) ||
 	    child_strdiff(cur->conf->stats_file, snap->conf->stats_file) ||
-	    child_strdiff(cur->conf->metrics_socket, snap->conf->metrics_socket))
+	    child_strdiff(
+	        cur->conf->metrics_socket, snap->conf->metrics_socket))
 		pm_log(LOG_WARNING,
 		    "reload: Socket, UserID, PidFile, StatsFile and MetricsSocket changes take effect at the next start");
 	snapshot_unref(cur);

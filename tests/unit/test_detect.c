@@ -369,8 +369,9 @@ START_TEST(product_and_version_tokens)
 	ck_assert_str_eq(mark(&ds, DETECT_PRODUCT, "X-Test",
 	                     "with esmtp (Exim 4.96) Nov 2026 TLSv1.3"),
 	    "with esmtp (<Exim 4.96>) Nov 2026 TLSv1.3");
-	ck_assert_str_eq(mark(&ds, DETECT_PRODUCT, "X-PHP-Script",
-	                     "www.example.org/x.php for 203.0.113.99 via 1.2.3.4"),
+	ck_assert_str_eq(
+	    mark(&ds, DETECT_PRODUCT, "X-PHP-Script",
+	        "www.example.org/x.php for 203.0.113.99 via 1.2.3.4"),
 	    "www.example.org/x.php for 203.0.113.99 via 1.2.3.4");
 	detect_free(&ds);
 }
