@@ -55,7 +55,7 @@ check() {
 # audit_case CASE - --audit of one case with its own session (run.sh's args)
 audit_case() {
 	set --
-	while IFS= read -r l; do
+	while IFS= read -r l || [ -n "$l" ]; do
 		case "$l" in
 		'' | '#'*) continue ;;
 		--hide-first-received) set -- "$@" --hide-first-received ;;
