@@ -54,6 +54,7 @@
 
 #define FRONT_PENDING (256 * 1024) /* bytes waiting before reads pause */
 #define FRONT_READ 65536 /* bytes per read() */
+#define FRONT_BUF_MIN 4096 /* a buffer's first size */
 #define FRONT_EVICT_IDLE 1 /* seconds idle before a connection may go */
 #define FRONT_LOG_EVERY 60 /* seconds between two lines of a kind */
 
@@ -181,8 +182,7 @@ front_add(struct front_end *e, uint32_t events)
 static int
 front_buf_room(struct front_buf *b, size_t n)
 {
-	unsigned char *nb;
-	size_t ncap;
+	size_t need;
 
 	if (b->sent > 0 && b->sent == b->len) {
 		b->len = b->sent = b->ok = 0;
@@ -192,16 +192,9 @@ front_buf_room(struct front_buf *b, size_t n)
 		b->ok -= b->sent;
 		b->sent = 0;
 	}
-	if (b->len + n <= b->cap)
-		return (0);
-	ncap = b->cap ? b->cap : 4096;
-	while (ncap < b->len + n)
-		ncap *= 2;
-	if ((nb = realloc(b->b, ncap)) == NULL)
-		return (-1);
-	b->b = nb;
-	b->cap = ncap;
-	return (0);
+	need = b->len + n;
+	return (pm_grow(
+	    &b->b, &b->cap, need > FRONT_BUF_MIN ? need : FRONT_BUF_MIN, 1));
 }
 
 /* front_buf_drop - forget what was sent; free a large idle buffer */

@@ -191,21 +191,10 @@ pm_diags_free(struct pm_diags *d)
 static int
 pm_buf_grow(struct pm_buf *b, size_t need)
 {
-	size_t cap;
-	char *s;
-
 	if (need > ((size_t)-1) / 2 - b->len)
 		return (-1);
-	if (b->len + need + 1 <= b->cap)
-		return (0);
-	cap = b->cap ? b->cap : 64;
-	while (cap < b->len + need + 1)
-		cap *= 2;
-	if ((s = realloc(b->s, cap)) == NULL)
-		return (-1);
-	b->s = s;
-	b->cap = cap;
-	return (0);
+	need += b->len + 1;
+	return (pm_grow(&b->s, &b->cap, need > 64 ? need : 64, 1));
 }
 
 /* pm_buf_append - append len bytes */
